@@ -1,0 +1,42 @@
+from odoo import api, fields, models
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    techdept_delegation_id = fields.Many2one(
+        "techdept.delegation",
+        string="Delegated Through",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        help="Set while the activity is with a deputy because its assignee is "
+        "away; it goes back to the assignee when the delegation ends.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        activities = super().create(vals_list)
+        activities._techdept_follow_delegations()
+        return activities
+
+    def _techdept_follow_delegations(self):
+        """Hand activities assigned to someone away to whoever acts for him."""
+        users = self.filtered(lambda a: not a.techdept_delegation_id).user_id
+        if not users:
+            return
+        delegations = (
+            self.env["techdept.delegation"]
+            .sudo()
+            .search(
+                [("state", "=", "active"), ("employee_id.user_id", "in", users.ids)]
+            )
+        )
+        for delegation in delegations:
+            mine = self.filtered(
+                lambda a, user=delegation.employee_id.user_id: (
+                    a.user_id == user and not a.techdept_delegation_id
+                )
+            )
+            if mine:
+                delegation._techdept_move_activities()

@@ -1,0 +1,5 @@
+from . import test_data
+from . import test_resolver
+from . import test_delegation
+from . import test_security
+from . import test_tour
