@@ -1,6 +1,6 @@
 {
     "name": "Technical Department: Organisation",
-    "summary": "Roles, departments, duties, A/B delegation and the engineer pool "
+    "summary": "Roles, duties, A/B delegation, approval engine and technical documents "
     "of a system integrator's technical department",
     "version": "18.0.1.0.0",
     "category": "Human Resources",
@@ -20,11 +20,17 @@
         "data/hr_job_data.xml",
         "data/techdept_duty_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/techdept_approval_chain_data.xml",
+        "data/techdept_document_type_data.xml",
         "views/techdept_duty_views.xml",
         "views/hr_job_views.xml",
         "views/hr_department_views.xml",
         "views/hr_employee_views.xml",
         "views/techdept_delegation_views.xml",
+        "views/techdept_approval_views.xml",
+        "views/techdept_document_views.xml",
+        "wizard/techdept_approval_reject_wizard_views.xml",
         "views/techdept_org_menus.xml",
     ],
     "demo": [

@@ -7,3 +7,7 @@ from . import techdept_delegation
 from . import techdept_resolver
 from . import hr_leave
 from . import mail_activity
+from . import techdept_approval_chain
+from . import techdept_approval_line
+from . import techdept_approval_mixin
+from . import techdept_document

@@ -14,6 +14,14 @@ class MailActivity(models.Model):
         "away; it goes back to the assignee when the delegation ends.",
     )
 
+    techdept_approval_line_id = fields.Many2one(
+        "techdept.approval.line",
+        string="Approval Step",
+        index="btree_not_null",
+        ondelete="cascade",
+        readonly=True,
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         activities = super().create(vals_list)

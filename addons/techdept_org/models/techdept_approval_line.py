@@ -1,0 +1,236 @@
+from odoo import api, fields, models
+
+
+class TechdeptApprovalLine(models.Model):
+    """One step of one approval round of one record.
+
+    The approvers are resolved when the step opens. A deputy acting for an
+    absent approver may decide in his place; the decision says so."""
+
+    _name = "techdept.approval.line"
+    _description = "Approval"
+    _order = "res_model, res_id, round desc, sequence, id"
+    _rec_name = "step_name"
+
+    res_model = fields.Char(string="Model", required=True, index=True, readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Record",
+        model_field="res_model",
+        required=True,
+        index=True,
+        readonly=True,
+    )
+    res_name = fields.Char(string="Document", compute="_compute_res_name")
+    chain_id = fields.Many2one(
+        "techdept.approval.chain", required=True, readonly=True, ondelete="restrict"
+    )
+    step_id = fields.Many2one(
+        "techdept.approval.step",
+        string="Configured Step",
+        readonly=True,
+        ondelete="set null",
+    )
+    step_name = fields.Char(string="Step", required=True, readonly=True)
+    sequence = fields.Integer(readonly=True)
+    round = fields.Integer(
+        default=1, readonly=True, help="Each resubmission starts a new round."
+    )
+    approval_mode = fields.Selection(
+        [("any", "One of them"), ("all", "All of them")],
+        required=True,
+        default="any",
+        readonly=True,
+    )
+    state = fields.Selection(
+        [
+            ("waiting", "Waiting"),
+            ("pending", "To Review"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="waiting",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    approver_ids = fields.Many2many(
+        "res.users",
+        "techdept_approval_line_approver_rel",
+        "line_id",
+        "user_id",
+        string="Approvers",
+        readonly=True,
+    )
+    submitted_by_id = fields.Many2one("res.users", readonly=True, index=True)
+    allow_self_approval = fields.Boolean(readonly=True)
+    decision_ids = fields.One2many(
+        "techdept.approval.decision", "line_id", readonly=True
+    )
+    approved_user_ids = fields.Many2many(
+        "res.users",
+        "techdept_approval_line_approved_rel",
+        "line_id",
+        "user_id",
+        string="Approved For",
+        readonly=True,
+        help="Approvers whose approval is given, by themselves or by their deputy.",
+    )
+    date_open = fields.Datetime(string="Opened", readonly=True)
+    date_done = fields.Datetime(string="Decided", readonly=True)
+    deadline = fields.Date(readonly=True, index=True)
+    is_overdue = fields.Boolean(
+        string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue"
+    )
+    acted_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    on_behalf_of_id = fields.Many2one("res.users", readonly=True)
+    comment = fields.Text(readonly=True)
+    can_review = fields.Boolean(
+        compute="_compute_can_review",
+        search="_search_can_review",
+        help="The current user may approve or reject this step now, for himself "
+        "or on behalf of an absent approver.",
+    )
+    company_id = fields.Many2one(
+        "res.company", readonly=True, default=lambda self: self.env.company
+    )
+
+    def _compute_res_name(self):
+        by_model = {}
+        for line in self:
+            by_model.setdefault(line.res_model, set()).add(line.res_id)
+        names = {}
+        for model, ids in by_model.items():
+            if model in self.env:
+                for record in self.env[model].sudo().browse(ids).exists():
+                    names[model, record.id] = record.display_name
+        for line in self:
+            line.res_name = names.get((line.res_model, line.res_id), "")
+
+    @api.depends("deadline", "state")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for line in self:
+            line.is_overdue = (
+                line.state == "pending"
+                and bool(line.deadline)
+                and line.deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on Overdue."))
+        today = fields.Date.context_today(self)
+        domain = [("state", "=", "pending"), ("deadline", "<", today)]
+        if (operator == "=") != value:
+            return ["!", "&", *domain]
+        return domain
+
+    @api.depends_context("uid")
+    @api.depends("state", "approver_ids", "approved_user_ids", "submitted_by_id")
+    def _compute_can_review(self):
+        reviewable = self.filtered_domain(self._can_review_domain()) if self else self
+        for line in self:
+            line.can_review = line in reviewable
+
+    def _search_can_review(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on Can Review."))
+        domain = self._can_review_domain()
+        if (operator == "=") != value:
+            return [("id", "not in", self._search(domain))]
+        return domain
+
+    def _acting_for_users(self):
+        """The current user and the users he acts for today."""
+        user = self.env.user
+        employee = user.employee_id
+        if not employee:
+            return user
+        represented = self.env["techdept.resolver"].represented(employee)
+        return user | represented.user_id
+
+    def _can_review_domain(self):
+        """Pending steps with an approver the current user is or acts for,
+        whose approval is still missing, not submitted by him unless allowed.
+        A constant number of queries, whatever the number of lines."""
+        users = self._acting_for_users()
+        uid = self.env.uid
+        return [
+            ("state", "=", "pending"),
+            ("approver_ids", "in", users.ids),
+            "|",
+            ("approval_mode", "=", "any"),
+            ("approved_user_ids", "not in", users.ids),
+            "|",
+            ("allow_self_approval", "=", True),
+            ("submitted_by_id", "!=", uid),
+        ]
+
+    def _approval_holder_for(self, user):
+        """The approver of this line that ``user`` decides for: himself if he
+        is one, else the first absent approver he acts for."""
+        self.ensure_one()
+        pending = (
+            self.approver_ids - self.approved_user_ids
+            if self.approval_mode == "all"
+            else self.approver_ids
+        )
+        if user in pending:
+            return user
+        represented = (
+            self.env["techdept.resolver"].represented(user.employee_id).user_id
+            if user.employee_id
+            else user.browse()
+        )
+        return (pending & represented)[:1]
+
+    def action_open_record(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_approve(self):
+        for line in self:
+            line._record().action_approval_approve()
+        return True
+
+    def action_reject(self):
+        self.ensure_one()
+        return self._record().action_approval_reject()
+
+    def _record(self):
+        self.ensure_one()
+        return self.env[self.res_model].browse(self.res_id)
+
+
+class TechdeptApprovalDecision(models.Model):
+    """What one person decided on one step: the audit trail."""
+
+    _name = "techdept.approval.decision"
+    _description = "Approval Decision"
+    _order = "date, id"
+
+    line_id = fields.Many2one(
+        "techdept.approval.line", required=True, ondelete="cascade", index=True
+    )
+    user_id = fields.Many2one("res.users", string="Decided By", required=True)
+    on_behalf_of_id = fields.Many2one(
+        "res.users",
+        help="The absent approver the deputy acted for.",
+    )
+    decision = fields.Selection(
+        [("approved", "Approved"), ("rejected", "Rejected")], required=True
+    )
+    comment = fields.Text()
+    date = fields.Datetime(required=True, default=fields.Datetime.now)
+    seen = fields.Char(
+        string="Reviewed Version",
+        help="What the approver had in front of him: the record's name and "
+        "last change.",
+    )

@@ -1,0 +1,640 @@
+from lxml import etree
+from markupsafe import escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# Fields the engine writes itself; they are never locked.
+_ENGINE_FIELDS = {
+    "approval_state",
+    "approval_chain_id",
+    "approval_round",
+    "approval_submitted_by_id",
+    "approval_submitted_date",
+    "approval_line_ids",
+}
+
+
+class TechdeptApprovalMixin(models.AbstractModel):
+    """Makes a model approvable through a chain of steps.
+
+    A consumer inherits this mixin (and mail.thread), then may:
+
+    - name its chain: ``_approval_chain_code = "presales_review"``; otherwise
+      override ``_approval_get_chain()``; by default the first active chain
+      configured for the model is used;
+    - list the fields the approval covers: ``_approval_locked_fields``
+      (default: every stored field but the engine's and mail's);
+    - react: ``_on_approval_submitted()``, ``_on_approval_done()``,
+      ``_on_approval_rejected()``; refuse a submission: ``_approval_check_submit()``.
+
+    Every transition goes through ``_approval_check()``, which raises a clear
+    error naming who may act.
+    """
+
+    _name = "techdept.approval.mixin"
+    _description = "Approvable Record"
+
+    _approval_chain_code = None
+    _approval_locked_fields = None
+
+    approval_state = fields.Selection(
+        [
+            ("draft", "Not Submitted"),
+            ("pending", "In Review"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Withdrawn"),
+        ],
+        string="Approval",
+        default="draft",
+        required=True,
+        copy=False,
+        readonly=True,
+        index=True,
+        tracking=True,
+    )
+    approval_chain_id = fields.Many2one(
+        "techdept.approval.chain", copy=False, readonly=True
+    )
+    approval_round = fields.Integer(copy=False, readonly=True)
+    approval_submitted_by_id = fields.Many2one(
+        "res.users", string="Submitted By", copy=False, readonly=True
+    )
+    approval_submitted_date = fields.Datetime(
+        string="Submitted On", copy=False, readonly=True
+    )
+    approval_line_ids = fields.One2many(
+        "techdept.approval.line",
+        "res_id",
+        string="Approvals",
+        domain=lambda self: [("res_model", "=", self._name)],
+        copy=False,
+        readonly=True,
+    )
+    approval_current_step = fields.Char(
+        string="Current Step", compute="_compute_approval_current"
+    )
+    approval_current_user_ids = fields.Many2many(
+        "res.users", string="Current Approvers", compute="_compute_approval_current"
+    )
+    can_approve = fields.Boolean(
+        compute="_compute_can_approve",
+        search="_search_can_approve",
+        help="The current user may approve or reject the record's current step.",
+    )
+
+    @api.depends("approval_line_ids.state", "approval_line_ids.approver_ids")
+    def _compute_approval_current(self):
+        for record in self:
+            current = record.approval_line_ids.filtered(
+                lambda line: line.state == "pending"
+            )
+            record.approval_current_step = ", ".join(current.mapped("step_name"))
+            record.approval_current_user_ids = (
+                current.approver_ids - current.approved_user_ids
+            )
+
+    @api.depends_context("uid")
+    @api.depends("approval_state", "approval_line_ids.state")
+    def _compute_can_approve(self):
+        Line = self.env["techdept.approval.line"]
+        ids = Line.sudo()._search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+            + Line._can_review_domain()
+        )
+        reviewable = {line.res_id for line in Line.sudo().browse(ids)}
+        for record in self:
+            record.can_approve = record.id in reviewable
+
+    def _search_can_approve(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on Can Approve."))
+        Line = self.env["techdept.approval.line"].sudo()
+        lines = Line._search(
+            [("res_model", "=", self._name)] + Line._can_review_domain()
+        )
+        ids = lines.subselect("res_id")
+        return [("id", "in" if (operator == "=") == value else "not in", ids)]
+
+    # Form view: the approval buttons, status and history come with the mixin
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type == "form":
+            self._approval_inject_form(arch)
+        return arch, view
+
+    @api.model
+    def _approval_inject_form(self, arch):
+        form = arch if arch.tag == "form" else arch.find(".//form")
+        if form is None or form.find(".//field[@name='approval_line_ids']") is not None:
+            return
+        label = {
+            "submit": escape(self.env._("Submit for Review")),
+            "resubmit": escape(self.env._("Resubmit")),
+            "approve": escape(self.env._("Approve")),
+            "reject": escape(self.env._("Reject")),
+            "withdraw": escape(self.env._("Withdraw")),
+            "confirm": escape(self.env._("Withdraw this record from review?")),
+            "in_review": escape(self.env._("In review")),
+            "approvals": escape(self.env._("Approvals")),
+        }
+        header = form.find("header")
+        if header is None:
+            header = etree.Element("header")
+            form.insert(0, header)
+        buttons = f"""
+            <div>
+            <button name="action_approval_submit" type="object" class="btn-primary"
+                string="{label["submit"]}" invisible="approval_state != 'draft'"/>
+            <button name="action_approval_submit" type="object"
+                string="{label["resubmit"]}"
+                invisible="approval_state not in ('rejected', 'cancelled')"/>
+            <button name="action_approval_approve" type="object" class="btn-primary"
+                string="{label["approve"]}" invisible="not can_approve"/>
+            <button name="action_approval_reject" type="object"
+                string="{label["reject"]}" invisible="not can_approve"/>
+            <button name="action_approval_cancel" type="object"
+                string="{label["withdraw"]}" invisible="approval_state != 'pending'"
+                confirm="{label["confirm"]}"/>
+            <field name="can_approve" invisible="1"/>
+            </div>"""
+        for node in etree.fromstring(buttons):
+            header.append(node)
+        status = f"""
+            <div class="alert alert-info mb-2" role="status"
+                invisible="approval_state != 'pending'">
+                <strong>{label["in_review"]}:</strong>
+                <field name="approval_current_step" class="ms-1"/>
+                <span class="mx-1">—</span>
+                <field name="approval_current_user_ids" widget="many2many_tags"
+                    class="d-inline-flex"/>
+            </div>"""
+        sheet = form.find("sheet")
+        (sheet if sheet is not None else form).insert(0, etree.fromstring(status))
+        history = f"""
+            <page string="{label["approvals"]}" name="techdept_approvals"
+                invisible="not approval_line_ids">
+                <group>
+                    <group>
+                        <field name="approval_state" widget="badge"
+                            decoration-success="approval_state == 'approved'"
+                            decoration-danger="approval_state == 'rejected'"
+                            decoration-info="approval_state == 'pending'"/>
+                        <field name="approval_chain_id"/>
+                    </group>
+                    <group>
+                        <field name="approval_submitted_by_id"/>
+                        <field name="approval_submitted_date"/>
+                    </group>
+                </group>
+                <field name="approval_line_ids" readonly="1">
+                    <list decoration-muted="state in ('waiting', 'cancelled')"
+                        decoration-danger="is_overdue">
+                        <field name="round"/>
+                        <field name="step_name"/>
+                        <field name="approver_ids" widget="many2many_tags"/>
+                        <field name="state" widget="badge"
+                            decoration-success="state == 'approved'"
+                            decoration-danger="state == 'rejected'"
+                            decoration-info="state == 'pending'"/>
+                        <field name="acted_by_id"/>
+                        <field name="on_behalf_of_id" optional="show"/>
+                        <field name="comment" optional="show"/>
+                        <field name="deadline" optional="show"/>
+                        <field name="date_done" optional="show"/>
+                        <field name="is_overdue" column_invisible="1"/>
+                    </list>
+                </field>
+            </page>"""
+        notebook = form.find(".//notebook")
+        if notebook is None:
+            notebook = etree.SubElement(
+                sheet if sheet is not None else form, "notebook"
+            )
+        notebook.append(etree.fromstring(history))
+
+    # Configuration hooks
+
+    def _approval_get_chain(self):
+        """The chain this record goes through."""
+        self.ensure_one()
+        Chain = self.env["techdept.approval.chain"].sudo()
+        if self._approval_chain_code:
+            return Chain.search(
+                [
+                    ("code", "=", self._approval_chain_code),
+                    ("company_id", "in", [False, *self.env.companies.ids]),
+                ],
+                limit=1,
+            )
+        return Chain.search([("model", "=", self._name)], limit=1)
+
+    def _approval_locked_field_names(self):
+        if self._approval_locked_fields is not None:
+            return set(self._approval_locked_fields)
+        mail_fields = set(self.env["mail.thread"]._fields) | set(
+            self.env["mail.activity.mixin"]._fields
+        )
+        return {
+            name
+            for name, field in self._fields.items()
+            if field.store
+            and not field.compute
+            and name not in _ENGINE_FIELDS
+            and name not in mail_fields
+            and name not in models.MAGIC_COLUMNS
+        }
+
+    def _approval_check_submit(self):
+        """Raise a UserError when the record is not ready for review."""
+
+    def _on_approval_submitted(self):
+        """Called once the first step is open."""
+
+    def _on_approval_done(self):
+        """Called when the last step is approved."""
+
+    def _on_approval_rejected(self):
+        """Called when a step is rejected."""
+
+    # The guard
+
+    def _approval_check(self, action):
+        """Raise a UserError unless the current user may perform ``action``
+        (submit, approve, reject, cancel) on every record of ``self``."""
+        allowed_states = {
+            "submit": ("draft", "rejected", "cancelled"),
+            "approve": ("pending",),
+            "reject": ("pending",),
+            "cancel": ("pending",),
+        }[action]
+        labels = dict(self._fields["approval_state"]._description_selection(self.env))
+        for record in self:
+            if record.approval_state not in allowed_states:
+                raise UserError(
+                    self.env._(
+                        "%(record)s is %(state)s: it cannot be %(action)s now.",
+                        record=record.display_name,
+                        state=labels[record.approval_state],
+                        action=self._approval_action_label(action),
+                    )
+                )
+            if action in ("approve", "reject") and not record.can_approve:
+                current = record.approval_current_user_ids
+                if (
+                    record.approval_submitted_by_id == self.env.user
+                    and self.env.user in current
+                ):
+                    raise UserError(
+                        self.env._(
+                            "You submitted %(record)s: someone else must review "
+                            "step %(step)s.",
+                            record=record.display_name,
+                            step=record.approval_current_step,
+                        )
+                    )
+                raise UserError(
+                    self.env._(
+                        "Only %(users)s (or whoever acts for them) may review step "
+                        "%(step)s of %(record)s.",
+                        users=", ".join(current.mapped("name")) or self.env._("nobody"),
+                        step=record.approval_current_step,
+                        record=record.display_name,
+                    )
+                )
+            if action == "cancel" and not (
+                record.approval_submitted_by_id == self.env.user
+                or self.env.user.has_group("techdept_org.group_director")
+            ):
+                raise UserError(
+                    self.env._(
+                        "Only %(user)s, who submitted %(record)s, or the technical "
+                        "director may withdraw it.",
+                        user=record.approval_submitted_by_id.name,
+                        record=record.display_name,
+                    )
+                )
+        if action == "submit":
+            self.check_access("write")
+
+    def _approval_action_label(self, action):
+        return {
+            "submit": self.env._("submitted"),
+            "approve": self.env._("approved"),
+            "reject": self.env._("rejected"),
+            "cancel": self.env._("withdrawn"),
+        }[action]
+
+    # Actions
+
+    def action_approval_submit(self):
+        """Submit for review; after a rejection or a withdrawal, a new round
+        starts and the earlier rounds are kept."""
+        self._approval_check("submit")
+        self._approval_check_submit()
+        Line = self.env["techdept.approval.line"].sudo()
+        now = fields.Datetime.now()
+        for record in self:
+            chain = record._approval_get_chain()
+            if not chain.step_ids:
+                raise UserError(
+                    self.env._(
+                        "No approval chain with steps is configured for %(record)s.",
+                        record=record.display_name,
+                    )
+                )
+            first_approvers = record._approval_resolve(
+                chain.step_ids[:1], self.env.user
+            )
+            round_ = record.approval_round + 1
+            lines = Line.create(
+                [
+                    {
+                        "res_model": record._name,
+                        "res_id": record.id,
+                        "chain_id": chain.id,
+                        "step_id": step.id,
+                        "step_name": step.name,
+                        "sequence": step.sequence,
+                        "round": round_,
+                        "approval_mode": step.approval_mode,
+                        "submitted_by_id": self.env.uid,
+                        "allow_self_approval": chain.allow_self_approval,
+                        "company_id": chain.company_id.id or self.env.company.id,
+                    }
+                    for step in chain.step_ids
+                ]
+            )
+            record.sudo().write(
+                {
+                    "approval_state": "pending",
+                    "approval_chain_id": chain.id,
+                    "approval_round": round_,
+                    "approval_submitted_by_id": self.env.uid,
+                    "approval_submitted_date": now,
+                }
+            )
+            record.message_post(
+                body=self.env._(
+                    "Submitted for review (round %(round)s): %(steps)s.",
+                    round=round_,
+                    steps=" → ".join(chain.step_ids.mapped("name")),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            record._approval_open(lines[:1], first_approvers)
+        self._on_approval_submitted()
+        return True
+
+    def action_approval_approve(self, comment=None):
+        self._approval_check("approve")
+        for record in self:
+            record._approval_decide("approved", comment)
+        return True
+
+    def action_approval_reject(self):
+        """Open the wizard that asks for the reason."""
+        self._approval_check("reject")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject"),
+            "res_model": "techdept.approval.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_res_model": self._name,
+                "default_res_ids": str(self.ids),
+            },
+        }
+
+    def _approval_reject(self, comment):
+        if not (comment or "").strip():
+            raise UserError(self.env._("Say why you reject: a comment is required."))
+        self._approval_check("reject")
+        for record in self:
+            record._approval_decide("rejected", comment)
+        return True
+
+    def action_approval_cancel(self):
+        """Withdraw a record under review; it can be submitted again."""
+        self._approval_check("cancel")
+        for record in self:
+            lines = record._approval_round_lines().filtered(
+                lambda line: line.state in ("waiting", "pending")
+            )
+            record._approval_close_activities(lines)
+            lines.sudo().write({"state": "cancelled"})
+            record.sudo().approval_state = "cancelled"
+            record.message_post(
+                body=self.env._("Review withdrawn."), subtype_xmlid="mail.mt_note"
+            )
+        return True
+
+    # Engine
+
+    def _approval_round_lines(self):
+        self.ensure_one()
+        return self.approval_line_ids.filtered(
+            lambda line: line.round == self.approval_round
+        ).sorted(lambda line: (line.sequence, line.id))
+
+    def _approval_resolve(self, step, submitter):
+        """The approvers of ``step`` for this record; a clear error if none."""
+        self.ensure_one()
+        approvers = step._resolve_approvers(self, submitter)
+        if not approvers:
+            raise UserError(
+                self.env._(
+                    "Nobody can review step %(step)s of %(record)s: check the "
+                    "approvers "
+                    "of chain %(chain)s.",
+                    step=step.name,
+                    record=self.display_name,
+                    chain=step.chain_id.name,
+                )
+            )
+        return approvers
+
+    def _approval_open(self, line, approvers):
+        """Open ``line`` for ``approvers``: set its deadline and give each
+        approver a to-do."""
+        self.ensure_one()
+        line = line.sudo()
+        step = line.step_id
+        today = fields.Date.context_today(self)
+        deadline = fields.Date.add(today, days=step.deadline_days)
+        line.write(
+            {
+                "state": "pending",
+                "approver_ids": [fields.Command.set(approvers.ids)],
+                "date_open": fields.Datetime.now(),
+                "deadline": deadline,
+            }
+        )
+        activity_type = self.env.ref("techdept_org.mail_activity_type_approval")
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": self.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": self.env._("Review: %(step)s", step=line.step_name),
+                    "user_id": user.id,
+                    "date_deadline": deadline,
+                    "techdept_approval_line_id": line.id,
+                }
+                for user in approvers
+            ]
+        )
+
+    def _approval_decide(self, decision, comment):
+        self.ensure_one()
+        user = self.env.user
+        round_lines = self._approval_round_lines().sudo()
+        line = round_lines.filtered(lambda ln: ln.state == "pending")[:1]
+        following = round_lines.filtered(lambda ln: ln.state == "waiting")[:1]
+        holder = line._approval_holder_for(user)
+        behalf = holder if holder and holder != user else self.env["res.users"]
+        self.env["techdept.approval.decision"].sudo().create(
+            {
+                "line_id": line.id,
+                "user_id": user.id,
+                "on_behalf_of_id": behalf.id,
+                "decision": decision,
+                "comment": comment,
+                "seen": "%s (%s)"
+                % (self.display_name, fields.Datetime.to_string(self.write_date)),
+            }
+        )
+        who = (
+            self.env._(
+                "%(user)s on behalf of %(holder)s", user=user.name, holder=behalf.name
+            )
+            if behalf
+            else user.name
+        )
+        values = {
+            "acted_by_id": user.id,
+            "on_behalf_of_id": behalf.id,
+            "comment": comment,
+        }
+        if decision == "rejected":
+            line.write(dict(values, state="rejected", date_done=fields.Datetime.now()))
+            round_lines.filtered(lambda ln: ln.state == "waiting").write(
+                {"state": "cancelled"}
+            )
+            self._approval_close_activities(line)
+            self.sudo().approval_state = "rejected"
+            self.message_post(
+                body=self.env._(
+                    "%(step)s rejected by %(who)s: %(comment)s",
+                    step=line.step_name,
+                    who=who,
+                    comment=comment,
+                ),
+                partner_ids=line.submitted_by_id.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+            self._on_approval_rejected()
+            return
+        done = line.approval_mode == "any" or not (
+            line.approver_ids - line.approved_user_ids - (holder or user)
+        )
+        # Resolve the next step first: if nobody can take it, nothing is written.
+        next_approvers = (
+            self._approval_resolve(following.step_id, line.submitted_by_id)
+            if done and following
+            else None
+        )
+        line.approved_user_ids = [fields.Command.link((holder or user).id)]
+        self._approval_close_activities(line, holder=None if done else (holder or user))
+        self.message_post(
+            body=self.env._(
+                "%(step)s approved by %(who)s.", step=line.step_name, who=who
+            )
+            + (f" {comment}" if comment else ""),
+            subtype_xmlid="mail.mt_note",
+        )
+        if not done:
+            line.write(values)
+            return
+        line.write(dict(values, state="approved", date_done=fields.Datetime.now()))
+        if following:
+            self._approval_open(following, next_approvers)
+            return
+        self.sudo().approval_state = "approved"
+        self.message_post(
+            body=self.env._("Approved."),
+            partner_ids=line.submitted_by_id.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+        self._on_approval_done()
+
+    def _approval_close_activities(self, lines, holder=None):
+        """Mark the to-dos of ``lines`` done; only ``holder``'s when given."""
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search([("techdept_approval_line_id", "in", lines.ids)])
+        )
+        if holder:
+            activities = activities.filtered(
+                lambda a: (
+                    (a.techdept_delegation_id.employee_id.user_id or a.user_id)
+                    == holder
+                )
+            )
+        activities.action_feedback(feedback=self.env._("Reviewed."))
+
+    # Locking
+
+    def write(self, vals):
+        locked = self._approval_locked_field_names() & vals.keys()
+        if locked and not self.env.context.get("techdept_approval_unlock"):
+            frozen = self.filtered(
+                lambda r: r.approval_state in ("pending", "approved")
+            )
+            if frozen:
+                names = ", ".join(
+                    self._fields[name].get_description(self.env)["string"]
+                    for name in sorted(locked)
+                )
+                raise UserError(
+                    self.env._(
+                        "%(record)s is %(state)s: %(fields)s cannot be changed. "
+                        "Withdraw it "
+                        "from review, or make a new version.",
+                        record=frozen[0].display_name,
+                        state=dict(
+                            self._fields["approval_state"]._description_selection(
+                                self.env
+                            )
+                        )[frozen[0].approval_state],
+                        fields=names,
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_review_or_approved(self):
+        frozen = self.filtered(lambda r: r.approval_state in ("pending", "approved"))
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "%(record)s is under review or approved and cannot be deleted.",
+                    record=frozen[0].display_name,
+                )
+            )
+
+    def unlink(self):
+        lines = (
+            self.env["techdept.approval.line"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        result = super().unlink()
+        lines.unlink()
+        return result

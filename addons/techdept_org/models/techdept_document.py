@@ -1,0 +1,425 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+
+DOCUMENT_CATEGORIES = [
+    ("presales", "Presales"),
+    ("implementation", "Implementation"),
+    ("om", "After-sales O&M"),
+    ("supervision", "Supervision"),
+    ("commerce", "Commerce"),
+]
+
+# The three knowledge bases of the policy, each kept by the manager of the
+# function of the same name (4.3.1 item 3, 4.4.1 item 3, 4.5.1 item 3).
+KNOWLEDGE_BASES = [
+    ("presales", "Presales Knowledge Base"),
+    ("implementation", "Implementation Knowledge Base"),
+    ("om", "O&M Knowledge Base"),
+]
+
+
+class TechdeptDocumentType(models.Model):
+    _name = "techdept.document.type"
+    _description = "Technical Document Type"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Short technical name, unique.")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    category = fields.Selection(DOCUMENT_CATEGORIES, required=True, default="presales")
+    chain_id = fields.Many2one(
+        "techdept.approval.chain",
+        string="Review Chain",
+        help="How documents of this type are reviewed; none: no review needed.",
+    )
+    knowledge_base = fields.Selection(
+        KNOWLEDGE_BASES,
+        help="Where documents of this type go once archived.",
+    )
+    countersign = fields.Boolean(
+        string="Countersigned by the Director",
+        help="The technical director countersigns documents of this type "
+        "(policy 4.2 item 8).",
+    )
+    description = fields.Text(translate=True)
+
+    _sql_constraints = [
+        ("code_uniq", "UNIQUE(code)", "The code of a document type must be unique."),
+    ]
+
+
+class TechdeptDocumentTag(models.Model):
+    _name = "techdept.document.tag"
+    _description = "Technical Document Tag"
+    _order = "name"
+
+    name = fields.Char(required=True, translate=True)
+    color = fields.Integer()
+
+    _sql_constraints = [("name_uniq", "UNIQUE(name)", "This tag exists already.")]
+
+
+class TechdeptDocument(models.Model):
+    """A technical document: typed, versioned, with its files, reviewed
+    through the approval engine and archived into a knowledge base.
+
+    It may belong to any record (a lead, a project …): then whoever may read
+    that record may read the document, and whoever may change it may change
+    the document. Without one, the org chart decides: the author, the
+    managers of its function, the director and the general manager's office.
+    Archived documents of a knowledge base are open to the whole department.
+    """
+
+    _name = "techdept.document"
+    _description = "Technical Document"
+    _inherit = ["mail.thread", "mail.activity.mixin", "techdept.approval.mixin"]
+    _order = "create_date desc, id desc"
+    _approval_locked_fields = [
+        "name",
+        "type_id",
+        "attachment_ids",
+        "description",
+        "res_model",
+        "res_id",
+    ]
+
+    name = fields.Char(required=True, tracking=True)
+    type_id = fields.Many2one(
+        "techdept.document.type",
+        required=True,
+        tracking=True,
+        ondelete="restrict",
+    )
+    category = fields.Selection(related="type_id.category", store=True)
+    knowledge_base = fields.Selection(related="type_id.knowledge_base", store=True)
+    version = fields.Integer(default=1, readonly=True, copy=False, tracking=True)
+    origin_document_id = fields.Many2one(
+        "techdept.document",
+        string="First Version",
+        readonly=True,
+        index=True,
+        help="The first version of this document; every version points to it.",
+    )
+    is_latest = fields.Boolean(
+        string="Latest Version", default=True, readonly=True, copy=False, index=True
+    )
+    version_count = fields.Integer(compute="_compute_version_count")
+    author_id = fields.Many2one(
+        "res.users",
+        required=True,
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "techdept_document_attachment_rel",
+        "document_id",
+        "attachment_id",
+        string="Files",
+    )
+    description = fields.Html()
+    res_model = fields.Char(string="Belongs To (Model)", index=True, readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Belongs To (Record)", model_field="res_model", index=True, readonly=True
+    )
+    res_name = fields.Char(string="Belongs To", compute="_compute_res_name")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", index=True, tracking=True
+    )
+    tag_ids = fields.Many2many("techdept.document.tag", string="Tags")
+    archive_date = fields.Date(
+        string="Archived On",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The day the document was archived (归档) into its knowledge base.",
+    )
+    archived_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company", default=lambda self: self.env.company, index=True
+    )
+
+    @api.depends("origin_document_id")
+    def _compute_version_count(self):
+        origins = self.mapped(lambda d: (d.origin_document_id or d).id)
+        counts = dict(
+            self.with_context(active_test=False)._read_group(
+                [("origin_document_id", "in", origins)],
+                ["origin_document_id"],
+                ["__count"],
+            )
+        )
+        for document in self:
+            origin = document.origin_document_id or document
+            document.version_count = counts.get(origin, 0) + 1
+
+    def _compute_res_name(self):
+        for document in self:
+            name = ""
+            if document.res_model in self.env and document.res_id:
+                record = (
+                    self.env[document.res_model].sudo().browse(document.res_id).exists()
+                )
+                name = record.display_name if record else ""
+            document.res_name = name
+
+    @api.depends("name", "version", "type_id")
+    def _compute_display_name(self):
+        for document in self:
+            document.display_name = self.env._(
+                "%(name)s (v%(version)s)",
+                name=document.name or "",
+                version=document.version,
+            )
+
+    @api.constrains("res_model", "res_id")
+    def _check_origin(self):
+        for document in self.filtered("res_model"):
+            if document.res_model not in self.env:
+                raise ValidationError(
+                    self.env._("%(model)s is not a model.", model=document.res_model)
+                )
+
+    # Access follows the record the document belongs to
+
+    @api.model
+    def _techdept_access_domain(self, operation="read"):
+        """Documents the current user may ``operation``: a domain built from
+        subqueries, so listing them costs one query."""
+        user = self.env.user
+        director = user.has_group("techdept_org.group_director") or user.has_group(
+            "techdept_org.group_gm_office"
+        )
+        if director:
+            standalone = [("res_model", "=", False)]
+        else:
+            functions = (
+                self.env["hr.department"]
+                .sudo()
+                .search(
+                    [
+                        ("manager_id.user_id", "=", user.id),
+                        ("techdept_function", "!=", False),
+                    ]
+                )
+                .mapped("techdept_function")
+            )
+            standalone = [
+                ("res_model", "=", False),
+                "|",
+                ("author_id", "=", user.id),
+                ("category", "in", functions),
+            ]
+        reviewer = [
+            (
+                "approval_line_ids.approver_ids",
+                "in",
+                self.env["techdept.approval.line"]._acting_for_users().ids,
+            )
+        ]
+        parts = [standalone, reviewer]
+        if operation == "read" and (
+            user.has_group("techdept_org.group_engineer")
+            or user.has_group("techdept_org.group_gm_office")
+            or user.has_group("techdept_org.group_commerce")
+        ):
+            parts.append(
+                [("archive_date", "!=", False), ("knowledge_base", "!=", False)]
+            )
+        origin_operation = "read" if operation == "read" else "write"
+        models_used = self.sudo()._read_group(
+            [("res_model", "!=", False)], ["res_model"]
+        )
+        for (model,) in models_used:
+            if model not in self.env:
+                continue
+            Origin = self.env[model]
+            if not Origin.has_access(origin_operation):
+                continue
+            rule = self.env["ir.rule"]._compute_domain(model, origin_operation)
+            query = Origin.sudo().with_context(active_test=False)._search(rule or [])
+            parts.append([("res_model", "=", model), ("res_id", "in", query)])
+        return expression.OR(parts)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if not self.env.su:
+            domain = expression.AND([domain, self._techdept_access_domain("read")])
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if result or self.env.su or not self._ids:
+            return result
+        allowed = self.sudo().search(
+            expression.AND(
+                [[("id", "in", self.ids)], self._techdept_access_domain(operation)]
+            )
+        )
+        forbidden = self - allowed.with_env(self.env)
+        if forbidden:
+            verb = {
+                "read": self.env._("read"),
+                "write": self.env._("change"),
+                "create": self.env._("create"),
+                "unlink": self.env._("delete"),
+            }[operation]
+
+            def make_error():
+                return UserError(
+                    self.env._(
+                        "You may not %(operation)s %(documents)s: you have no "
+                        "access to the "
+                        "record it belongs to.",
+                        operation=verb,
+                        documents=", ".join(forbidden.sudo().mapped("display_name")),
+                    )
+                )
+
+            return forbidden, make_error
+        return None
+
+    # Business
+
+    def _approval_get_chain(self):
+        return self.type_id.chain_id or super()._approval_get_chain()
+
+    def _approval_check_submit(self):
+        for document in self:
+            if not document.attachment_ids:
+                raise UserError(
+                    self.env._(
+                        "Attach the file of %(document)s before submitting it.",
+                        document=document.display_name,
+                    )
+                )
+
+    def action_new_version(self):
+        """Copy the document as its next version; the earlier one is kept."""
+        self.ensure_one()
+        if not self.is_latest:
+            raise UserError(
+                self.env._("Only the latest version of a document can be revised.")
+            )
+        origin = self.origin_document_id or self
+        new = self.copy(
+            {
+                "version": self.version + 1,
+                "origin_document_id": origin.id,
+                "attachment_ids": [fields.Command.set(self.attachment_ids.ids)],
+                "res_model": self.res_model,
+                "res_id": self.res_id,
+                "author_id": self.env.uid,
+            }
+        )
+        self.sudo().with_context(techdept_approval_unlock=True).is_latest = False
+        new.message_post(
+            body=self.env._("New version of %(document)s.", document=self.display_name),
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": new.id,
+            "view_mode": "form",
+        }
+
+    def action_view_versions(self):
+        self.ensure_one()
+        origin = self.origin_document_id or self
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Versions"),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [
+                "|",
+                ("id", "=", origin.id),
+                ("origin_document_id", "=", origin.id),
+            ],
+            "context": {"create": False},
+        }
+
+    def _techdept_can_archive(self):
+        """The keeper of the knowledge base (the manager of its function,
+        whoever acts for him) or the technical director."""
+        self.ensure_one()
+        if self.env.user.has_group("techdept_org.group_director"):
+            return True
+        keeper = self.env["techdept.resolver"].function_manager(
+            self.knowledge_base or self.category
+        )
+        return bool(keeper) and keeper.user_id == self.env.user
+
+    def action_document_archive(self):
+        """Archive (归档) into the knowledge base: approved first when the
+        type has a review chain."""
+        for document in self:
+            if document.archive_date:
+                raise UserError(
+                    self.env._(
+                        "%(document)s is archived already.",
+                        document=document.display_name,
+                    )
+                )
+            if document.type_id.chain_id and document.approval_state != "approved":
+                raise UserError(
+                    self.env._(
+                        "%(document)s must be approved before it is archived.",
+                        document=document.display_name,
+                    )
+                )
+            if not document._techdept_can_archive():
+                keeper = self.env["techdept.resolver"].function_manager(
+                    document.knowledge_base or document.category
+                )
+                raise UserError(
+                    self.env._(
+                        "Only %(keeper)s, who keeps this knowledge base, or the "
+                        "technical "
+                        "director may archive %(document)s.",
+                        keeper=keeper.name or self.env._("its manager"),
+                        document=document.display_name,
+                    )
+                )
+            document.sudo().write(
+                {
+                    "archive_date": fields.Date.context_today(self),
+                    "archived_by_id": self.env.uid,
+                }
+            )
+            document.message_post(
+                body=self.env._("Archived."), subtype_xmlid="mail.mt_note"
+            )
+        return True
+
+    def action_open_origin(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }
+
+    def write(self, vals):
+        archived = self.filtered("archive_date")
+        if (
+            archived
+            and set(vals) - {"tag_ids", "message_main_attachment_id"}
+            and not self.env.su
+        ):
+            raise UserError(
+                self.env._(
+                    "%(document)s is archived: make a new version to change it.",
+                    document=archived[0].display_name,
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_archived(self):
+        if self.filtered("archive_date"):
+            raise UserError(self.env._("Archived documents cannot be deleted."))

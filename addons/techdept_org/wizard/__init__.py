@@ -1,0 +1,1 @@
+from . import techdept_approval_reject_wizard
