@@ -78,6 +78,10 @@ class TechdeptApprovalMixin(models.AbstractModel):
     approval_current_user_ids = fields.Many2many(
         "res.users", string="Current Approvers", compute="_compute_approval_current"
     )
+    approval_required = fields.Boolean(
+        compute="_compute_approval_required",
+        help="The record goes through a review chain.",
+    )
     can_approve = fields.Boolean(
         compute="_compute_can_approve",
         search="_search_can_approve",
@@ -94,6 +98,10 @@ class TechdeptApprovalMixin(models.AbstractModel):
             record.approval_current_user_ids = (
                 current.approver_ids - current.approved_user_ids
             )
+
+    def _compute_approval_required(self):
+        for record in self:
+            record.approval_required = bool(record._approval_get_chain())
 
     @api.depends_context("uid")
     @api.depends("approval_state", "approval_line_ids.state")
@@ -148,7 +156,8 @@ class TechdeptApprovalMixin(models.AbstractModel):
         buttons = f"""
             <div>
             <button name="action_approval_submit" type="object" class="btn-primary"
-                string="{label["submit"]}" invisible="approval_state != 'draft'"/>
+                string="{label["submit"]}"
+                invisible="approval_state != 'draft' or not approval_required"/>
             <button name="action_approval_submit" type="object"
                 string="{label["resubmit"]}"
                 invisible="approval_state not in ('rejected', 'cancelled')"/>
@@ -160,6 +169,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 string="{label["withdraw"]}" invisible="approval_state != 'pending'"
                 confirm="{label["confirm"]}"/>
             <field name="can_approve" invisible="1"/>
+            <field name="approval_required" invisible="1"/>
             </div>"""
         for node in etree.fromstring(buttons):
             header.append(node)

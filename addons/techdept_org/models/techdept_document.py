@@ -284,7 +284,7 @@ class TechdeptDocument(models.Model):
     # Business
 
     def _approval_get_chain(self):
-        return self.type_id.chain_id or super()._approval_get_chain()
+        return self.type_id.chain_id
 
     def _approval_check_submit(self):
         for document in self:

@@ -19,7 +19,10 @@ class TestApprovalEngine(TechdeptOrgCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.loader = FakeModelLoader(cls.env, cls.__module__)
+        # A module name of the tests' own: loading the fake model under
+        # techdept_org would rebuild that module's models without what the
+        # addons installed after it add to them.
+        cls.loader = FakeModelLoader(cls.env, "odoo.addons.techdept_approval_tests")
         cls.loader.backup_registry()
         from .fake_models import TechdeptApprovalTester
 

@@ -1,0 +1,465 @@
+import base64
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    techdept_presales_user_id = fields.Many2one(
+        "res.users",
+        string="Presales Engineer",
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False)]",
+        help="The presales engineer who delivers the technical documents of this lead.",
+    )
+    techdept_item_ids = fields.One2many(
+        "techdept.lead.item", "lead_id", string="Checklist"
+    )
+    techdept_item_count = fields.Integer(
+        string="Items", compute="_compute_techdept_progress", store=True
+    )
+    techdept_item_done_count = fields.Integer(
+        string="Items Done", compute="_compute_techdept_progress", store=True
+    )
+    techdept_progress = fields.Float(
+        string="Deliverables",
+        compute="_compute_techdept_progress",
+        store=True,
+        help="Share of the stage items of this and the passed stages that are "
+        "complete.",
+    )
+    techdept_blocked = fields.Boolean(
+        string="Blocked",
+        compute="_compute_techdept_progress",
+        store=True,
+        help="A blocking item of the current stage is incomplete: the lead "
+        "cannot move on.",
+    )
+    techdept_document_ids = fields.One2many(
+        "techdept.document",
+        "res_id",
+        string="Technical Documents",
+        domain=[("res_model", "=", "crm.lead")],
+    )
+    techdept_document_count = fields.Integer(
+        string="Document Count", compute="_compute_techdept_document_count"
+    )
+
+    # Only engineers may read work logs: the fields would otherwise break the
+    # lead form of a plain salesperson.
+    techdept_worklog_ids = fields.One2many(
+        "techdept.worklog",
+        "lead_id",
+        string="Work Logs",
+        groups="techdept_org.group_engineer",
+    )
+    techdept_worklog_hours = fields.Float(
+        string="Work Log Hours",
+        compute="_compute_techdept_worklog_hours",
+        groups="techdept_org.group_engineer",
+        help="Presales hours logged on this lead that you may see.",
+    )
+
+    @api.depends(
+        "stage_id.sequence",
+        "techdept_item_ids.is_complete",
+        "techdept_item_ids.stage_sequence",
+        "techdept_item_ids.blocking",
+    )
+    def _compute_techdept_progress(self):
+        for lead in self:
+            reached = lead.techdept_item_ids.filtered(
+                lambda line, seq=lead.stage_id.sequence: line.stage_sequence <= seq
+            )
+            done = reached.filtered("is_complete")
+            lead.techdept_item_count = len(reached)
+            lead.techdept_item_done_count = len(done)
+            lead.techdept_progress = (
+                100.0 * len(done) / len(reached) if reached else 0.0
+            )
+            lead.techdept_blocked = any(
+                line.blocking
+                and not line.is_complete
+                and line.stage_id == lead.stage_id
+                for line in reached
+            )
+
+    def _compute_techdept_document_count(self):
+        counts = dict(
+            self.env["techdept.document"]._read_group(
+                [("res_model", "=", "crm.lead"), ("res_id", "in", self.ids)],
+                ["res_id"],
+                ["__count"],
+            )
+        )
+        for lead in self:
+            lead.techdept_document_count = counts.get(lead.id, 0)
+
+    # The gate: every path that changes a stage (kanban, form, import, RPC,
+    # won) goes through create() or write(), hence through here.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads._techdept_check_gate_from_start()
+        leads._techdept_sync_items()
+        return leads
+
+    def write(self, vals):
+        if not vals.get("stage_id"):
+            return super().write(vals)
+        stage = self.env["crm.stage"].browse(vals["stage_id"])
+        moving = self.filtered(lambda lead: lead.stage_id != stage)
+        backward = moving.filtered(
+            lambda lead: (
+                lead.stage_id and lead.stage_id._techdept_key() > stage._techdept_key()
+            )
+        )
+        origins = {lead: lead.stage_id for lead in backward}
+        (moving - backward)._techdept_check_gate(stage)
+        result = super().write(vals)
+        moving._techdept_sync_items()
+        for lead, origin in origins.items():
+            lead.message_post(
+                body=self.env._(
+                    "Moved back from %(origin)s to %(stage)s.",
+                    origin=origin.name,
+                    stage=stage.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return result
+
+    def _techdept_gate_forced(self):
+        """A forced move: asked through the force wizard, by a user allowed
+        to force (checked here, not trusted from the context)."""
+        if not self.env.context.get("techdept_force_stage"):
+            return False
+        if self.env.su:
+            return True
+        user = self.env.user
+        if not (
+            user.has_group("techdept_org.group_director")
+            or user.has_group("techdept_org.group_gm_office")
+        ):
+            raise UserError(
+                self.env._(
+                    "Only the technical director or the general manager's office may "
+                    "force a lead past its stage items."
+                )
+            )
+        return True
+
+    def _techdept_check_gate(self, stage):
+        """Refuse to move these leads forward to ``stage`` while a blocking
+        item of a stage they leave or skip is incomplete. A constant number
+        of queries, whatever the number of leads and items."""
+        if not self or self._techdept_gate_forced():
+            return
+        target = stage._techdept_key()
+        # The pipeline has a handful of stages and items: read them whole.
+        stages = self.env["crm.stage"].search([("id", "!=", 0)])
+        keys = {s.id: s._techdept_key() for s in stages}
+        lowest = min(
+            (keys.get(lead.stage_id.id, target) for lead in self), default=target
+        )
+        crossed = stages.filtered(lambda s: lowest <= keys[s.id] < target)
+        if not crossed:
+            return
+        items = (
+            self.env["techdept.stage.item"]
+            .sudo()
+            .search([("stage_id", "in", crossed.ids), ("blocking", "=", True)])
+        )
+        if not items:
+            return
+        lines = (
+            self.env["techdept.lead.item"]
+            .sudo()
+            .search([("lead_id", "in", self.ids), ("item_id", "in", items.ids)])
+        )
+        by_key = {(line.lead_id.id, line.item_id.id): line for line in lines}
+        problems = []
+        for lead in self:
+            start = keys.get(lead.stage_id.id, target)
+            missing = []
+            for item in items:
+                if not start <= keys[item.stage_id.id] < target:
+                    continue
+                line = by_key.get((lead.id, item.id))
+                if line and line.is_complete:
+                    continue
+                missing.append(self._techdept_gate_reason(item, line))
+            if missing:
+                problems.append(
+                    self.env._("%(lead)s:", lead=lead.name)
+                    + "\n  - "
+                    + "\n  - ".join(missing)
+                )
+        if problems:
+            raise UserError(
+                self.env._(
+                    "These leads cannot move to %(stage)s yet:\n%(problems)s",
+                    stage=stage.name,
+                    problems="\n".join(problems),
+                )
+            )
+
+    def _techdept_gate_reason(self, item, line):
+        """Why ``item`` is not complete on a lead (``line`` may be empty)."""
+        if item.kind == "task":
+            if line and line.state == "waiting":
+                what = self.env._(
+                    "waits for %(trigger)s", trigger=item.trigger_item_id.code
+                )
+            else:
+                what = self.env._("not done")
+        else:
+            missing = line.missing_type_ids if line else item.document_type_ids
+            if missing:
+                what = self.env._(
+                    "missing %(documents)s", documents=", ".join(missing.mapped("name"))
+                )
+            elif line.approval_state == "pending":
+                what = self.env._(
+                    "in review (%(step)s)", step=line.approval_current_step or ""
+                )
+            elif line.approval_state == "rejected":
+                what = self.env._("rejected, to be revised and resubmitted")
+            else:
+                what = self.env._("not submitted for review")
+        return f"{item.code} {item.name}: {what}"
+
+    def _techdept_check_gate_from_start(self):
+        """A new lead may start in a later stage only if no blocking item
+        stands before it (import, quick create in a later column)."""
+        first = self.env["crm.stage"].search([], limit=1)
+        late = self.filtered(
+            lambda lead: (
+                lead.stage_id and lead.stage_id._techdept_key() > first._techdept_key()
+            )
+        )
+        if not late or self._techdept_gate_forced():
+            return
+        for stage, leads in late.grouped("stage_id").items():
+            blocking = (
+                self.env["techdept.stage.item"]
+                .sudo()
+                .search(
+                    [
+                        ("blocking", "=", True),
+                        ("stage_id.sequence", "<", stage.sequence),
+                    ]
+                )
+            )
+            if blocking:
+                raise UserError(
+                    self.env._(
+                        "%(leads)s cannot start in %(stage)s: a new lead starts in "
+                        "%(first)s, and items %(items)s must be delivered before "
+                        "%(stage)s.",
+                        leads=", ".join(leads.mapped("name")),
+                        stage=stage.name,
+                        first=first.name,
+                        items=", ".join(blocking.mapped("code")),
+                    )
+                )
+
+    def _techdept_sync_items(self):
+        """Give each lead the items of its stage and of the stages before it,
+        and a to-do to whoever must deliver the current stage's items."""
+        leads = self.filtered("stage_id")
+        if not leads:
+            return
+        items = self.env["techdept.stage.item"].sudo().search([("active", "=", True)])
+        existing = (
+            self.env["techdept.lead.item"].sudo().search([("lead_id", "in", leads.ids)])
+        )
+        have = {(line.lead_id.id, line.item_id.id) for line in existing}
+        to_create = []
+        for lead in leads:
+            key = lead.stage_id._techdept_key()
+            for item in items:
+                if (
+                    item.stage_id._techdept_key() <= key
+                    and (lead.id, item.id) not in have
+                ):
+                    to_create.append({"lead_id": lead.id, "item_id": item.id})
+        created = self.env["techdept.lead.item"].sudo().create(to_create)
+        current = created.filtered(lambda line: line.stage_id == line.lead_id.stage_id)
+        for line in current.filtered(lambda line: line.state == "todo"):
+            line._schedule_todo(
+                self.env._("Deliver %(item)s", item=line.item_id.display_name)
+            )
+
+    def action_techdept_force_stage(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Force Stage"),
+            "res_model": "techdept.stage.force.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_ids": self.ids},
+        }
+
+    def action_techdept_documents(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Technical Documents"),
+            "res_model": "techdept.document",
+            "view_mode": "list,kanban,form",
+            "domain": [("res_model", "=", "crm.lead"), ("res_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
+    # Each user sums the lines his record rules let him see.
+    @api.depends("techdept_worklog_ids.hours")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_techdept_worklog_hours(self):
+        hours = dict(
+            self.env["techdept.worklog"]._read_group(
+                [("lead_id", "in", self.ids)], ["lead_id"], ["hours:sum"]
+            )
+        )
+        for lead in self:
+            lead.techdept_worklog_hours = hours.get(lead._origin, 0.0)
+
+    def action_techdept_worklogs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "techdept_crm_stages.techdept_worklog_action"
+        )
+        action.update(
+            {
+                "domain": [("lead_id", "=", self.id)],
+                "context": {
+                    "default_lead_id": self.id,
+                    "default_kind": "project_support",
+                },
+            }
+        )
+        return action
+
+    # Demo data
+
+    @api.model
+    def _techdept_demo_story(self):
+        """Demo data: leads at every stage of the policy, delivered, reviewed
+        and approved by the demo staff themselves, so that every checklist,
+        approval history and chatter reads as it would in real use."""
+        ref = self.env.ref
+        sales = ref("techdept_org.user_sales_demo")
+        presales = ref("techdept_org.user_presales_engineer_demo")
+        director = ref("techdept_org.user_director_demo")
+        gm = ref("techdept_org.user_gm_office_demo")
+        commerce = ref("techdept_org.user_commerce_demo")
+        stage = {
+            code: ref(f"techdept_crm_stages.{xmlid}")
+            for code, xmlid in (
+                (2, "stage_deep_contact"),
+                (3, "stage_solution_confirmation"),
+                (4, "stage_tender"),
+            )
+        }
+        Lead = self.with_user(sales).with_context(mail_notrack=True)
+
+        def lead(name, customer, revenue):
+            partner = self.env["res.partner"].create(
+                {"name": customer, "is_company": True}
+            )
+            return Lead.create(
+                {
+                    "name": name,
+                    "type": "opportunity",
+                    "partner_id": partner.id,
+                    "user_id": sales.id,
+                    "expected_revenue": revenue,
+                    "techdept_presales_user_id": presales.id,
+                }
+            )
+
+        def deliver(record, code, user=presales):
+            line = record.techdept_item_ids.filtered(lambda li: li.code == code)
+            for doc_type in line.missing_type_ids:
+                document = (
+                    self.env["techdept.document"]
+                    .with_user(user)
+                    .create(
+                        {
+                            "name": f"{record.partner_id.name} {doc_type.name}",
+                            "type_id": doc_type.id,
+                            "lead_item_id": line.id,
+                        }
+                    )
+                )
+                document.attachment_ids = (
+                    self.env["ir.attachment"]
+                    .with_user(user)
+                    .create(
+                        {
+                            "name": f"{doc_type.code}.txt",
+                            "datas": base64.b64encode(document.name.encode()),
+                            "res_model": document._name,
+                            "res_id": document.id,
+                        }
+                    )
+                )
+            return line
+
+        def review(line, submitter, *approvers):
+            line.with_user(submitter).action_approval_submit()
+            for approver in approvers:
+                line.with_user(approver).action_approval_approve()
+
+        def through_stage_3(record):
+            record.stage_id = stage[2]
+            deliver(record, "2.2")
+            deliver(record, "2.5")
+            record.stage_id = stage[3]
+            review(deliver(record, "3.2"), presales, director, sales, gm)
+            record.techdept_item_ids.filtered(lambda li: li.code == "3.3").with_user(
+                presales
+            ).action_mark_done()
+            review(deliver(record, "3.7", commerce), commerce, director, gm)
+            review(deliver(record, "3.8", commerce), commerce, director, sales, gm)
+
+        lead("市一中智慧校园建设", "市第一中学", 1200000)
+
+        hospital = lead("区人民医院网络改造", "区人民医院", 860000)
+        hospital.stage_id = stage[2]
+        deliver(hospital, "2.2")
+
+        tax = lead("税务局数据中心扩容", "市税务局", 3500000)
+        tax.stage_id = stage[2]
+        deliver(tax, "2.2")
+        deliver(tax, "2.5")
+        tax.stage_id = stage[3]
+        review(deliver(tax, "3.2"), presales, director, sales, gm)
+        deliver(tax, "3.7", commerce).with_user(commerce).action_approval_submit()
+
+        video = lead("开发区视频监控二期", "经济开发区管委会", 2800000)
+        through_stage_3(video)
+        video.stage_id = stage[4]
+        deliver(video, "4.2")
+
+        cloud = lead("高新区政务云平台", "高新区管委会", 5600000)
+        through_stage_3(cloud)
+        cloud.stage_id = stage[4]
+        deliver(cloud, "4.2")
+        review(deliver(cloud, "4.5"), presales, director, gm)
+        cloud.action_set_won()
+
+        port = lead("港务集团安防升级", "港务集团", 1900000)
+        port.stage_id = stage[2]
+        deliver(port, "2.2")
+        self.env["techdept.stage.force.wizard"].with_user(director).create(
+            {
+                "lead_ids": [(6, 0, port.ids)],
+                "stage_id": stage[3].id,
+                "reason": "客户招标时间提前，讲解表和配单随后补交。",
+            }
+        ).action_confirm()

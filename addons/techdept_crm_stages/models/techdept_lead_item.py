@@ -1,0 +1,281 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+LEAD_ITEM_STATES = [
+    ("waiting", "Waiting"),
+    ("todo", "To Deliver"),
+    ("ready", "To Submit"),
+    ("pending", "In Review"),
+    ("rejected", "Rejected"),
+    ("approved", "Approved"),
+    ("done", "Done"),
+]
+
+
+class TechdeptLeadItem(models.Model):
+    """One stage item on one lead: its deliverables, reviewed as a bundle."""
+
+    _name = "techdept.lead.item"
+    _description = "Lead Stage Item"
+    _inherit = ["mail.thread", "mail.activity.mixin", "techdept.approval.mixin"]
+    _order = "lead_id, stage_sequence, item_sequence, id"
+    _approval_locked_fields = ["lead_id", "item_id"]
+
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    item_id = fields.Many2one(
+        "techdept.stage.item",
+        required=True,
+        ondelete="restrict",
+        index=True,
+    )
+    code = fields.Char(related="item_id.code")
+    name = fields.Char(related="item_id.name")
+    kind = fields.Selection(related="item_id.kind")
+    responsible_function = fields.Selection(related="item_id.responsible_function")
+    required_type_ids = fields.Many2many(related="item_id.document_type_ids")
+    stage_id = fields.Many2one(related="item_id.stage_id", store=True, index=True)
+    stage_sequence = fields.Integer(
+        related="item_id.stage_id.sequence", store=True, string="Stage Sequence"
+    )
+    item_sequence = fields.Integer(
+        related="item_id.sequence", store=True, string="Item Sequence"
+    )
+    blocking = fields.Boolean(related="item_id.blocking", store=True)
+    salesperson_id = fields.Many2one(
+        related="lead_id.user_id", store=True, string="Salesperson", index=True
+    )
+    presales_user_id = fields.Many2one(
+        related="lead_id.techdept_presales_user_id", store=True, index=True
+    )
+    partner_id = fields.Many2one(related="lead_id.partner_id")
+    company_id = fields.Many2one(related="lead_id.company_id", store=True)
+    document_ids = fields.One2many(
+        "techdept.document", "lead_item_id", string="Documents"
+    )
+    missing_type_ids = fields.Many2many(
+        "techdept.document.type",
+        string="Missing Documents",
+        compute="_compute_missing_type_ids",
+    )
+    done_date = fields.Datetime(readonly=True, copy=False)
+    done_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    state = fields.Selection(
+        LEAD_ITEM_STATES, compute="_compute_state", store=True, index=True
+    )
+    is_complete = fields.Boolean(compute="_compute_state", store=True, index=True)
+    upload_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "lead_item_uniq",
+            "UNIQUE(lead_id, item_id)",
+            "A stage item appears once on a lead.",
+        ),
+    ]
+
+    @api.depends("code", "name", "lead_id")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = f"{line.code} {line.name} — {line.lead_id.name or ''}"
+
+    @api.depends("document_ids.type_id", "document_ids.is_latest", "required_type_ids")
+    def _compute_missing_type_ids(self):
+        for line in self:
+            present = line.document_ids.filtered("is_latest").type_id
+            line.missing_type_ids = line.required_type_ids - present
+
+    @api.depends(
+        "document_ids.type_id",
+        "document_ids.is_latest",
+        "item_id.document_type_ids",
+        "item_id.chain_id",
+        "item_id.kind",
+        "item_id.trigger_item_id",
+        "approval_state",
+        "done_date",
+        "lead_id.techdept_item_ids.approval_state",
+    )
+    def _compute_state(self):
+        triggers = self._trigger_lines()
+        for line in self:
+            item = line.item_id
+            trigger = triggers.get(line)
+            if item.kind == "task":
+                if line.done_date:
+                    state = "done"
+                elif trigger is not None and trigger.approval_state != "approved":
+                    state = "waiting"
+                else:
+                    state = "todo"
+            elif line.approval_state in ("pending", "approved", "rejected"):
+                state = line.approval_state
+            elif line.missing_type_ids:
+                state = "todo"
+            elif item.chain_id:
+                state = "ready"
+            else:
+                state = "done"
+            line.state = state
+            line.is_complete = state in ("done", "approved")
+
+    def _trigger_lines(self):
+        """Map each line whose item follows another to that other line of
+        the same lead (an empty recordset when the lead lacks it)."""
+        result = {}
+        for line in self.filtered("item_id.trigger_item_id"):
+            result[line] = line.lead_id.techdept_item_ids.filtered(
+                lambda other, item=line.item_id.trigger_item_id: other.item_id == item
+            )[:1]
+        return result
+
+    # Approval
+
+    def _approval_get_chain(self):
+        return self.item_id.chain_id
+
+    def _approval_check_submit(self):
+        for line in self:
+            if line.kind != "documents" or not line.item_id.chain_id:
+                raise UserError(
+                    self.env._("%(item)s is not reviewed.", item=line.display_name)
+                )
+            if line.missing_type_ids:
+                raise UserError(
+                    self.env._(
+                        "%(item)s still needs: %(missing)s.",
+                        item=line.display_name,
+                        missing=", ".join(line.missing_type_ids.mapped("name")),
+                    )
+                )
+
+    def _on_approval_submitted(self):
+        self._close_upload_activity()
+
+    def _on_approval_done(self):
+        followers = self.env["techdept.lead.item"].search(
+            [
+                ("lead_id", "in", self.lead_id.ids),
+                ("item_id.trigger_item_id", "in", self.item_id.ids),
+                ("done_date", "=", False),
+            ]
+        )
+        for follower in followers:
+            follower._schedule_todo(
+                self.env._(
+                    "%(item)s: %(what)s",
+                    item=follower.item_id.display_name,
+                    what=self.env._(
+                        "now that %(trigger)s is approved", trigger=self.code
+                    ),
+                )
+            )
+
+    def _on_approval_rejected(self):
+        for line in self:
+            line._schedule_todo(
+                self.env._(
+                    "Revise %(item)s after its rejection",
+                    item=line.item_id.display_name,
+                )
+            )
+
+    # To-dos
+
+    def _responsible_user(self):
+        """Who must act on the item: the lead's presales engineer (else the
+        acting presales manager), the acting commerce manager, the
+        salesperson, or the acting manager of the technical department."""
+        self.ensure_one()
+        resolver = self.env["techdept.resolver"]
+        function = self.responsible_function
+        if function == "presales":
+            return (
+                self.lead_id.techdept_presales_user_id
+                or resolver.function_manager("presales").user_id
+            )
+        if function == "sales":
+            return self.lead_id.user_id
+        return resolver.function_manager(function).user_id
+
+    def _schedule_todo(self, summary):
+        """Give the item's responsible a to-do on the lead (one at a time)."""
+        for line in self:
+            user = line._responsible_user()
+            line._close_upload_activity()
+            if not user:
+                continue
+            activity = line.lead_id.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                user_id=user.id,
+                note=line.missing_type_ids
+                and self.env._(
+                    "Documents to upload: %(types)s",
+                    types=", ".join(line.missing_type_ids.mapped("name")),
+                )
+                or "",
+            )
+            line.sudo().upload_activity_id = activity
+
+    def _close_upload_activity(self):
+        activities = self.sudo().upload_activity_id.exists()
+        if activities:
+            activities.action_feedback(feedback=self.env._("Done."))
+
+    def _techdept_refresh_todos(self):
+        """Close the to-dos of items that no longer need their responsible."""
+        self.filtered(
+            lambda line: (
+                line.upload_activity_id and line.state not in ("todo", "rejected")
+            )
+        )._close_upload_activity()
+
+    def action_mark_done(self):
+        """Complete a task item (e.g. the 3.3 demonstration)."""
+        for line in self:
+            if line.kind != "task":
+                raise UserError(
+                    self.env._(
+                        "%(item)s is complete when its documents are in.",
+                        item=line.display_name,
+                    )
+                )
+            if line.state == "waiting":
+                raise UserError(
+                    self.env._(
+                        "%(item)s follows %(trigger)s, which is not approved yet.",
+                        item=line.display_name,
+                        trigger=line.item_id.trigger_item_id.display_name,
+                    )
+                )
+            user = self.env.user
+            allowed = user == line._responsible_user() or user.has_group(
+                "techdept_org.group_manager"
+            )
+            if not allowed:
+                raise UserError(
+                    self.env._(
+                        "Only %(user)s or a manager may mark %(item)s done.",
+                        user=line._responsible_user().name,
+                        item=line.display_name,
+                    )
+                )
+            line.sudo().write(
+                {"done_date": fields.Datetime.now(), "done_by_id": user.id}
+            )
+            line._close_upload_activity()
+            line.lead_id.message_post(
+                body=self.env._("%(item)s done.", item=line.item_id.display_name),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_open(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }

@@ -1,0 +1,5 @@
+from . import test_gate
+from . import test_items
+from . import test_security
+from . import test_worklog
+from . import test_tour

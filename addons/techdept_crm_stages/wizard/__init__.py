@@ -1,0 +1,1 @@
+from . import techdept_stage_force_wizard

@@ -1,0 +1,36 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class TechdeptStageForceWizard(models.TransientModel):
+    """Move leads past missing stage items, with a written reason that is
+    posted on each lead. For the technical director and the general
+    manager's office only."""
+
+    _name = "techdept.stage.force.wizard"
+    _description = "Force a Lead's Stage"
+
+    lead_ids = fields.Many2many("crm.lead", string="Leads", required=True)
+    stage_id = fields.Many2one("crm.stage", string="Move To", required=True)
+    reason = fields.Text(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Give the reason for forcing the move."))
+        leads = self.lead_ids.with_context(techdept_force_stage=True)
+        origins = {lead: lead.stage_id for lead in leads}
+        leads.write({"stage_id": self.stage_id.id})
+        for lead, origin in origins.items():
+            lead.message_post(
+                body=self.env._(
+                    "Moved from %(origin)s to %(stage)s past its stage items, by "
+                    "%(user)s: %(reason)s",
+                    origin=origin.name,
+                    stage=self.stage_id.name,
+                    user=self.env.user.name,
+                    reason=self.reason,
+                ),
+                subtype_xmlid="mail.mt_comment",
+            )
+        return {"type": "ir.actions.act_window_close"}
