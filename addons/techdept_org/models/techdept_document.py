@@ -228,13 +228,13 @@ class TechdeptDocument(models.Model):
             parts.append(
                 [("archive_date", "!=", False), ("knowledge_base", "!=", False)]
             )
-        origin_operation = "read" if operation == "read" else "write"
         models_used = self.sudo()._read_group(
             [("res_model", "!=", False)], ["res_model"]
         )
         for (model,) in models_used:
             if model not in self.env:
                 continue
+            origin_operation = self._techdept_origin_operation(model, operation)
             Origin = self.env[model]
             if not Origin.has_access(origin_operation):
                 continue
@@ -242,6 +242,13 @@ class TechdeptDocument(models.Model):
             query = Origin.sudo().with_context(active_test=False)._search(rule or [])
             parts.append([("res_model", "=", model), ("res_id", "in", query)])
         return expression.OR(parts)
+
+    @api.model
+    def _techdept_origin_operation(self, model, operation):
+        """What the user must be allowed to do on the record a document
+        belongs to, to ``operation`` the document: read to read, write to
+        change. Override per model where reading is enough to contribute."""
+        return "read" if operation == "read" else "write"
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
