@@ -12,6 +12,7 @@ setuptools.setup(
     install_requires=[
         "odoo-addon-techdept_crm_stages>=18.0dev,<18.1dev",
         "odoo-addon-techdept_org>=18.0dev,<18.1dev",
+        "odoo-addon-techdept_project>=18.0dev,<18.1dev",
     ],
     classifiers=[
         "Programming Language :: Python",

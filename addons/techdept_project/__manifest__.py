@@ -1,0 +1,42 @@
+{
+    "name": "Technical Department: Projects",
+    "summary": "Implementation, O&M and supervision projects: handover, team "
+    "from the engineer pool, phase deliverables, acceptance and O&M",
+    "version": "18.0.1.0.0",
+    "category": "Services/Project",
+    "website": "https://github.com/techdept-suite/techdept",
+    "author": "techdept suite contributors",
+    "maintainers": ["techdept-suite"],
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "installable": True,
+    "depends": ["project", "techdept_crm_stages"],
+    "data": [
+        "security/techdept_project_groups.xml",
+        "security/ir.model.access.csv",
+        "security/techdept_project_security.xml",
+        "security/techdept_project_after_sales_security.xml",
+        "data/techdept_project_phase_data.xml",
+        "data/techdept_project_chain_data.xml",
+        "data/techdept_project_approval_chain_data.xml",
+        "data/ir_cron_data.xml",
+        "views/techdept_project_phase_views.xml",
+        "views/techdept_handover_views.xml",
+        "views/techdept_assignment_views.xml",
+        "views/techdept_acceptance_views.xml",
+        "views/techdept_after_sales_views.xml",
+        "views/project_project_views.xml",
+        "views/crm_lead_views.xml",
+        "views/hr_employee_views.xml",
+        "wizard/techdept_phase_force_wizard_views.xml",
+        "views/techdept_project_menus.xml",
+    ],
+    "demo": [
+        "demo/techdept_project_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "techdept_project/static/tests/tours/*.js",
+        ],
+    },
+}

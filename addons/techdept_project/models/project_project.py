@@ -1,0 +1,515 @@
+import base64
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .techdept_project_phase import PROJECT_KINDS
+
+
+class ProjectProject(models.Model):
+    _inherit = "project.project"
+
+    techdept_kind = fields.Selection(
+        PROJECT_KINDS, string="Project Kind", index=True, tracking=True
+    )
+    techdept_phase_id = fields.Many2one(
+        "techdept.project.phase",
+        string="Phase",
+        tracking=True,
+        index=True,
+        domain="[('kind', '=', techdept_kind)]",
+        group_expand="_read_group_techdept_phase_ids",
+        ondelete="restrict",
+    )
+    techdept_lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", index=True, tracking=True, readonly=True
+    )
+    techdept_implementation_manager_id = fields.Many2one(
+        "hr.employee", string="Implementation Manager", tracking=True
+    )
+    techdept_project_manager_id = fields.Many2one(
+        "hr.employee",
+        string="Project Manager (Engineer)",
+        tracking=True,
+        help="The technical engineer drawn from the pool to manage the project.",
+    )
+    techdept_om_manager_id = fields.Many2one(
+        "hr.employee", string="O&M Manager", tracking=True
+    )
+    techdept_supervision_manager_id = fields.Many2one(
+        "hr.employee", string="Supervision Manager", tracking=True
+    )
+    techdept_assignment_ids = fields.One2many(
+        "techdept.assignment", "project_id", string="Team"
+    )
+    techdept_handover_ids = fields.One2many(
+        "techdept.handover", "project_id", string="Handovers"
+    )
+    techdept_acceptance_ids = fields.One2many(
+        "techdept.acceptance", "project_id", string="Acceptances"
+    )
+    techdept_origin_project_id = fields.Many2one(
+        "project.project",
+        string="Implemented By",
+        readonly=True,
+        help="The implementation project this O&M service continues.",
+    )
+    techdept_om_project_ids = fields.One2many(
+        "project.project", "techdept_origin_project_id", string="O&M Services"
+    )
+    techdept_service_date_from = fields.Date(string="Service From")
+    techdept_service_date_to = fields.Date(string="Service Until")
+    techdept_aftersales_engineer_ids = fields.Many2many(
+        "hr.employee",
+        "techdept_project_aftersales_rel",
+        "project_id",
+        "employee_id",
+        string="After-sales Engineers",
+    )
+    techdept_onsite_engineer_ids = fields.Many2many(
+        "hr.employee",
+        "techdept_project_onsite_rel",
+        "project_id",
+        "employee_id",
+        string="On-site Engineers",
+    )
+    techdept_member_user_ids = fields.Many2many(
+        "res.users",
+        "techdept_project_member_rel",
+        "project_id",
+        "user_id",
+        string="Team Members",
+        compute="_compute_techdept_member_user_ids",
+        store=True,
+        help="Everyone working on the project: managers and engineers.",
+    )
+    techdept_equipment_line_ids = fields.One2many(
+        "techdept.equipment.line", "project_id", string="Equipment"
+    )
+    techdept_equipment_change_ids = fields.One2many(
+        "techdept.equipment.change", "project_id", string="Equipment Changes"
+    )
+    techdept_subcontract_ids = fields.One2many(
+        "techdept.subcontract", "project_id", string="Construction Teams"
+    )
+    techdept_repair_ids = fields.One2many(
+        "techdept.repair", "project_id", string="Repairs"
+    )
+    techdept_document_ids = fields.One2many(
+        "techdept.document",
+        "res_id",
+        string="Deliverables",
+        domain=[("res_model", "=", "project.project")],
+    )
+    techdept_phase_is_closed = fields.Boolean(related="techdept_phase_id.is_closed")
+    techdept_document_count = fields.Integer(
+        string="Deliverable Count", compute="_compute_techdept_document_count"
+    )
+    techdept_missing_type_ids = fields.Many2many(
+        "techdept.document.type",
+        string="Missing Deliverables",
+        compute="_compute_techdept_missing_type_ids",
+        help="Deliverables of the current phase not yet approved.",
+    )
+
+    @api.model
+    def _read_group_techdept_phase_ids(self, phases, domain):
+        kind = self.env.context.get("default_techdept_kind")
+        return phases.search([("kind", "=", kind)] if kind else [])
+
+    @api.depends(
+        "techdept_assignment_ids.employee_id",
+        "techdept_assignment_ids.state",
+        "techdept_implementation_manager_id",
+        "techdept_project_manager_id",
+        "techdept_om_manager_id",
+        "techdept_supervision_manager_id",
+        "techdept_aftersales_engineer_ids",
+        "techdept_onsite_engineer_ids",
+        "user_id",
+        "techdept_lead_id.techdept_presales_user_id",
+    )
+    def _compute_techdept_member_user_ids(self):
+        for project in self:
+            employees = (
+                project.techdept_assignment_ids.filtered(
+                    lambda a: a.state != "ended"
+                ).employee_id
+                | project.techdept_implementation_manager_id
+                | project.techdept_project_manager_id
+                | project.techdept_om_manager_id
+                | project.techdept_supervision_manager_id
+                | project.techdept_aftersales_engineer_ids
+                | project.techdept_onsite_engineer_ids
+            )
+            project.techdept_member_user_ids = (
+                employees.user_id
+                | project.user_id
+                | project.techdept_lead_id.techdept_presales_user_id
+            )
+
+    @api.depends("techdept_phase_id", "techdept_document_ids.approval_state")
+    def _compute_techdept_missing_type_ids(self):
+        approved = self._techdept_approved_types()
+        for project in self:
+            project.techdept_missing_type_ids = (
+                project.techdept_phase_id.document_type_ids
+                - approved.get(project.id, self.env["techdept.document.type"])
+            )
+
+    def _compute_techdept_document_count(self):
+        counts = dict(
+            self.env["techdept.document"]._read_group(
+                [("res_model", "=", "project.project"), ("res_id", "in", self.ids)],
+                ["res_id"],
+                ["__count"],
+            )
+        )
+        for project in self:
+            project.techdept_document_count = counts.get(project.id, 0)
+
+    def _techdept_approved_types(self):
+        """{project id: document types with an approved latest document} in
+        one query."""
+        groups = (
+            self.env["techdept.document"]
+            .sudo()
+            ._read_group(
+                [
+                    ("res_model", "=", "project.project"),
+                    ("res_id", "in", self.ids),
+                    ("is_latest", "=", True),
+                    ("approval_state", "=", "approved"),
+                ],
+                ["res_id", "type_id"],
+            )
+        )
+        result = {}
+        for res_id, doc_type in groups:
+            result[res_id] = (
+                result.get(res_id, self.env["techdept.document.type"]) | doc_type
+            )
+        return result
+
+    # The phase gate, same principle as the pipeline's: every path that
+    # changes a phase goes through write().
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("techdept_kind") and not vals.get("techdept_phase_id"):
+                first = self.env["techdept.project.phase"].search(
+                    [("kind", "=", vals["techdept_kind"])], limit=1
+                )
+                vals["techdept_phase_id"] = first.id
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("techdept_phase_id"):
+            phase = self.env["techdept.project.phase"].browse(vals["techdept_phase_id"])
+            self._techdept_check_phase_gate(phase)
+        return super().write(vals)
+
+    def _techdept_phase_forced(self):
+        if not self.env.context.get("techdept_force_phase"):
+            return False
+        if self.env.su or self.env.user.has_group("techdept_org.group_director"):
+            return True
+        raise UserError(
+            self.env._(
+                "Only the technical director may force a project past its deliverables."
+            )
+        )
+
+    def _techdept_check_phase_gate(self, phase):
+        """Refuse to move projects forward to ``phase`` while a phase they
+        close lacks an approved deliverable, or the presales handover is not
+        accepted. A constant number of queries."""
+        moving = self.filtered(
+            lambda p: (
+                p.techdept_phase_id
+                and p.techdept_phase_id._techdept_key() < phase._techdept_key()
+            )
+        )
+        if not moving or self._techdept_phase_forced():
+            return
+        for project in moving:
+            if project.techdept_kind != phase.kind:
+                raise UserError(
+                    self.env._(
+                        "%(phase)s is not a phase of %(project)s.",
+                        phase=phase.name,
+                        project=project.name,
+                    )
+                )
+        phases = self.env["techdept.project.phase"].search([("kind", "=", phase.kind)])
+        approved = moving._techdept_approved_types()
+        accepted = set(
+            self.env["techdept.handover"]
+            .sudo()
+            .search(
+                [
+                    ("project_id", "in", moving.ids),
+                    ("kind", "=", "presales"),
+                    ("approval_state", "=", "approved"),
+                ]
+            )
+            .project_id.ids
+        )
+        problems = []
+        for project in moving:
+            start = project.techdept_phase_id._techdept_key()
+            missing = []
+            for closing in phases.filtered(
+                lambda p, s=start: s <= p._techdept_key() < phase._techdept_key()
+            ):
+                lacking = closing.document_type_ids - approved.get(
+                    project.id, self.env["techdept.document.type"]
+                )
+                if lacking:
+                    missing.append(
+                        self.env._(
+                            "%(phase)s: %(documents)s not approved",
+                            phase=closing.name,
+                            documents=", ".join(lacking.mapped("name")),
+                        )
+                    )
+                if closing.requires_handover and project.id not in accepted:
+                    missing.append(
+                        self.env._(
+                            "%(phase)s: the handover from presales is not accepted",
+                            phase=closing.name,
+                        )
+                    )
+            if missing:
+                problems.append(f"{project.name}:\n  - " + "\n  - ".join(missing))
+        if problems:
+            raise UserError(
+                self.env._(
+                    "These projects cannot move to %(phase)s yet:\n%(problems)s",
+                    phase=phase.name,
+                    problems="\n".join(problems),
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_accepted(self):
+        accepted = self.filtered(
+            lambda p: p.techdept_acceptance_ids.filtered(
+                lambda a: a.approval_state == "approved"
+            )
+        )
+        if accepted:
+            raise UserError(
+                self.env._(
+                    "%(project)s has been accepted and cannot be deleted; "
+                    "archive it instead.",
+                    project=accepted[0].name,
+                )
+            )
+
+    def action_techdept_force_phase(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Force Phase"),
+            "res_model": "techdept.phase.force.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_project_ids": self.ids},
+        }
+
+    def action_techdept_deliverables(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Deliverables"),
+            "res_model": "techdept.document",
+            "view_mode": "list,kanban,form",
+            "domain": [("res_model", "=", "project.project"), ("res_id", "=", self.id)],
+            "context": {
+                "default_res_model": "project.project",
+                "default_res_id": self.id,
+                "default_partner_id": self.partner_id.id,
+            },
+        }
+
+    def action_techdept_accept(self):
+        """Start the acceptance and internal review of an implementation project."""
+        self.ensure_one()
+        if self.techdept_kind != "implementation":
+            raise UserError(self.env._("Only implementation projects are accepted."))
+        acceptance = self.techdept_acceptance_ids.filtered(
+            lambda a: a.approval_state in ("draft", "pending", "rejected")
+        )[:1] or self.env["techdept.acceptance"].create({"project_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "techdept.acceptance",
+            "res_id": acceptance.id,
+            "view_mode": "form",
+        }
+
+    # Demo data
+
+    @api.model
+    def _techdept_demo_story(self):
+        """Demo data continuing the CRM's: the won e-government cloud becomes
+        a project under way; an earlier project, accepted, is in O&M; a
+        supervision project starts. Done by the demo staff themselves."""
+        ref = self.env.ref
+        presales = ref("techdept_org.user_presales_engineer_demo")
+        impl_manager = ref("techdept_org.user_implementation_manager_demo")
+        director = ref("techdept_org.user_director_demo")
+        pm_user = ref("techdept_org.user_aftersales_engineer_demo")
+        pm = ref("techdept_org.employee_aftersales_engineer_demo")
+        onsite = ref("techdept_org.employee_onsite_engineer_demo")
+
+        def document(project, code, user, name):
+            doc_type = ref(f"techdept_org.document_type_{code}")
+            record = (
+                self.env["techdept.document"]
+                .with_user(user)
+                .create(
+                    {
+                        "name": name,
+                        "type_id": doc_type.id,
+                        "res_model": "project.project",
+                        "res_id": project.id,
+                    }
+                )
+            )
+            record.attachment_ids = (
+                self.env["ir.attachment"]
+                .with_user(user)
+                .create(
+                    {
+                        "name": f"{code}.txt",
+                        "datas": base64.b64encode(name.encode()),
+                        "res_model": record._name,
+                        "res_id": record.id,
+                    }
+                )
+            )
+            return record
+
+        def approve(record, submitter, *approvers):
+            record.with_user(submitter).action_approval_submit()
+            for approver in approvers:
+                record.with_user(approver).action_approval_approve()
+
+        # The won opportunity of the CRM demo becomes a project under way.
+        cloud_lead = self.env["crm.lead"].search(
+            [("name", "=", "高新区政务云平台"), ("stage_id.is_won", "=", True)], limit=1
+        )
+        if cloud_lead:
+            self.env["techdept.document"].with_user(presales).create(
+                {
+                    "name": "政务云平台深化实施方案",
+                    "type_id": ref("techdept_org.document_type_deepened_plan").id,
+                    "res_model": "crm.lead",
+                    "res_id": cloud_lead.id,
+                }
+            )
+            action = cloud_lead.with_user(impl_manager).action_techdept_create_project()
+            cloud = self.browse(action["res_id"])
+            approve(cloud.techdept_handover_ids, presales, impl_manager)
+            Assignment = self.env["techdept.assignment"].with_user(impl_manager)
+            Assignment.create(
+                {
+                    "project_id": cloud.id,
+                    "employee_id": pm.id,
+                    "role": "project_manager",
+                }
+            )
+            cloud.techdept_project_manager_id = pm
+            approve(
+                document(cloud, "implementation_plan", pm_user, "政务云平台实施方案"),
+                pm_user,
+                impl_manager,
+                director,
+            )
+            document(cloud, "construction_plan", pm_user, "政务云平台施工组织计划")
+
+        # An earlier project, accepted and handed over to O&M.
+        centre = self.with_user(impl_manager).create(
+            {
+                "name": "市政务服务中心网络工程",
+                "techdept_kind": "implementation",
+                "techdept_implementation_manager_id": impl_manager.employee_id.id,
+            }
+        )
+        self.env["techdept.phase.force.wizard"].with_user(director).create(
+            {
+                "project_ids": [(6, 0, centre.ids)],
+                "phase_id": ref("techdept_project.phase_implementation_acceptance").id,
+                "reason": "2025年项目补录，实施阶段资料已线下归档。",
+            }
+        ).action_confirm()
+        self.env["techdept.assignment"].with_user(impl_manager).create(
+            {
+                "project_id": centre.id,
+                "employee_id": pm.id,
+                "role": "project_manager",
+                "date_from": fields.Date.add(fields.Date.today(), days=-90),
+                "confirm_double_booking": True,
+            }
+        )
+        approve(
+            document(centre, "acceptance_documents", pm_user, "政务服务中心验收报告"),
+            pm_user,
+            impl_manager,
+            director,
+        )
+        acceptance = (
+            self.env["techdept.acceptance"]
+            .with_user(impl_manager)
+            .create(
+                {
+                    "project_id": centre.id,
+                    "service_date_from": fields.Date.today(),
+                    "service_date_to": fields.Date.add(fields.Date.today(), years=3),
+                    "aftersales_engineer_ids": [(6, 0, pm.ids)],
+                    "onsite_engineer_ids": [(6, 0, onsite.ids)],
+                }
+            )
+        )
+        approve(acceptance, pm_user, impl_manager, director)
+
+        # A camera of the O&M service fails: repair, with commerce's price check.
+        service = acceptance.om_project_id
+        commerce = ref("techdept_org.user_commerce_demo")
+        vendor = self.env["res.partner"].create(
+            {"name": "海康威视华东维修中心", "is_company": True}
+        )
+        repair = (
+            self.env["techdept.repair"]
+            .with_user(pm_user)
+            .create(
+                {
+                    "name": "大厅球机返修",
+                    "project_id": service.id,
+                    "equipment": "大厅高清球机 DS-2DE7",
+                    "fault": "云台无法转动，图像偶发黑屏。",
+                    "kind": "repair",
+                    "vendor_id": vendor.id,
+                    "price_amount": 1800.0,
+                }
+            )
+        )
+        approve(repair, pm_user, commerce)
+
+        # A supervision project starts with its plan.
+        supervision_manager = ref("techdept_org.user_supervision_manager_demo")
+        rail = self.with_user(director).create(
+            {
+                "name": "轨道交通3号线弱电系统监理",
+                "techdept_kind": "supervision",
+                "techdept_supervision_manager_id": supervision_manager.employee_id.id,
+            }
+        )
+        document(
+            rail,
+            "supervision_plan",
+            ref("techdept_org.user_supervision_engineer_demo"),
+            "3号线弱电系统监理规划",
+        )
+        return acceptance.om_project_id

@@ -1,0 +1,177 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class TechdeptAcceptance(models.Model):
+    """Acceptance (验收) of an implementation project with its internal review
+    (内部评审), approved by the implementation manager and the technical
+    director (policy 4.2 item 9, 4.4.1 item 14). Once approved, the project
+    is handed over to after-sales O&M (4.4.1 item 15): an O&M service project
+    is created, the implementation assignments end and the engineers go back
+    to the pool."""
+
+    _name = "techdept.acceptance"
+    _description = "Acceptance and Internal Review"
+    _inherit = ["mail.thread", "mail.activity.mixin", "techdept.approval.mixin"]
+    _approval_chain_code = "techdept_acceptance"
+    _order = "create_date desc, id desc"
+    _approval_locked_fields = [
+        "project_id",
+        "date_acceptance",
+        "review_note",
+        "service_date_from",
+        "service_date_to",
+        "aftersales_engineer_ids",
+        "onsite_engineer_ids",
+    ]
+
+    name = fields.Char(compute="_compute_name", store=True)
+    project_id = fields.Many2one(
+        "project.project",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        domain="[('techdept_kind', '=', 'implementation')]",
+    )
+    date_acceptance = fields.Date(
+        string="Customer Acceptance", default=fields.Date.context_today, required=True
+    )
+    review_note = fields.Html(string="Internal Review")
+    service_date_from = fields.Date(string="Service From")
+    service_date_to = fields.Date(string="Service Until")
+    aftersales_engineer_ids = fields.Many2many(
+        "hr.employee",
+        "techdept_acceptance_aftersales_rel",
+        "acceptance_id",
+        "employee_id",
+        string="After-sales Engineers",
+        domain="[('techdept_role', '=', 'aftersales_engineer')]",
+    )
+    onsite_engineer_ids = fields.Many2many(
+        "hr.employee",
+        "techdept_acceptance_onsite_rel",
+        "acceptance_id",
+        "employee_id",
+        string="On-site Engineers",
+        domain="[('techdept_role', '=', 'onsite_engineer')]",
+    )
+    om_project_id = fields.Many2one(
+        "project.project", string="O&M Service", readonly=True
+    )
+    company_id = fields.Many2one(related="project_id.company_id", store=True)
+
+    @api.depends("project_id.name")
+    def _compute_name(self):
+        for acceptance in self:
+            acceptance.name = self.env._(
+                "Acceptance of %(project)s", project=acceptance.project_id.name or ""
+            )
+
+    def _approval_check_submit(self):
+        for acceptance in self:
+            project = acceptance.project_id
+            acceptance_type = self.env.ref(
+                "techdept_org.document_type_acceptance_documents"
+            )
+            if acceptance_type not in project._techdept_approved_types().get(
+                project.id, self.env["techdept.document.type"]
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(project)s has no approved acceptance documents "
+                        "(验收文档) yet.",
+                        project=project.name,
+                    )
+                )
+            if not acceptance.service_date_from or not acceptance.service_date_to:
+                raise UserError(
+                    self.env._(
+                        "Give the O&M service period before the internal review."
+                    )
+                )
+            if acceptance.service_date_to < acceptance.service_date_from:
+                raise UserError(
+                    self.env._("The O&M service period ends before it starts.")
+                )
+            if not (
+                acceptance.aftersales_engineer_ids or acceptance.onsite_engineer_ids
+            ):
+                raise UserError(
+                    self.env._(
+                        "Name the after-sales or on-site engineers who take over."
+                    )
+                )
+
+    def _on_approval_done(self):
+        for acceptance in self:
+            acceptance.sudo()._techdept_handover_to_om()
+
+    def _techdept_handover_to_om(self):
+        """Create the O&M service and its handover, end the assignments and
+        close the implementation project."""
+        self.ensure_one()
+        project = self.project_id
+        resolver = self.env["techdept.resolver"]
+        om_manager = resolver.function_manager("om")
+        om_phase = self.env["techdept.project.phase"].search(
+            [("kind", "=", "om")], limit=1
+        )
+        service = self.env["project.project"].create(
+            {
+                "name": self.env._("O&M: %(project)s", project=project.name),
+                "partner_id": project.partner_id.id,
+                "company_id": project.company_id.id,
+                "techdept_kind": "om",
+                "techdept_phase_id": om_phase.id,
+                "techdept_lead_id": project.techdept_lead_id.id,
+                "techdept_origin_project_id": project.id,
+                "techdept_om_manager_id": om_manager.id,
+                "techdept_service_date_from": self.service_date_from,
+                "techdept_service_date_to": self.service_date_to,
+                "techdept_aftersales_engineer_ids": [
+                    fields.Command.set(self.aftersales_engineer_ids.ids)
+                ],
+                "techdept_onsite_engineer_ids": [
+                    fields.Command.set(self.onsite_engineer_ids.ids)
+                ],
+                "user_id": om_manager.user_id.id,
+            }
+        )
+        handover = self.env["techdept.handover"].create(
+            {
+                "kind": "om",
+                "project_id": project.id,
+                "target_project_id": service.id,
+                "document_ids": [
+                    fields.Command.set(
+                        project.techdept_document_ids.filtered("is_latest").ids
+                    )
+                ],
+            }
+        )
+        self.om_project_id = service
+        project.techdept_assignment_ids.filtered(
+            lambda a: a.state != "ended"
+        ).action_end()
+        closing = self.env["techdept.project.phase"].search(
+            [("kind", "=", "implementation"), ("is_closed", "=", True)], limit=1
+        )
+        if closing:
+            project.with_context(techdept_force_phase=True).techdept_phase_id = closing
+        project.message_post(
+            body=self.env._(
+                "Accepted and handed over to after-sales O&M: %(service)s.",
+                service=service.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        handover.action_approval_submit()
+
+    def action_open_om_project(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "project.project",
+            "res_id": self.om_project_id.id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,3 @@
+from . import test_project
+from . import test_after_sales
+from . import test_tour

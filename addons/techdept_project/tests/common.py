@@ -1,0 +1,130 @@
+import base64
+
+from odoo.tests import new_test_user
+from odoo.tests.common import TransactionCase
+
+
+class TechdeptProjectCase(TransactionCase):
+    """The technical department of the tests: the director, the O&M manager
+    (A) and the implementation manager (B), two pool engineers under A, a
+    presales engineer and a commerce user; each with the fewest groups."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.env["hr.employee"].search([("techdept_role", "!=", False)]).job_id = False
+        cls.env["techdept.delegation"].search([]).unlink()
+
+        def person(login, groups, job=None, department=None, manages=None):
+            user = new_test_user(
+                cls.env,
+                login=login,
+                groups=groups,
+                name=login.replace("_", " ").title(),
+                email=f"{login}@example.com",
+            )
+            employee = cls.env["hr.employee"].create(
+                {
+                    "name": user.name,
+                    "user_id": user.id,
+                    "job_id": job and ref(f"techdept_org.job_{job}").id,
+                    "department_id": department
+                    and ref(f"techdept_org.{department}").id,
+                }
+            )
+            if manages:
+                ref(f"techdept_org.{manages}").write(
+                    {"manager_id": employee.id, "techdept_deputy_id": False}
+                )
+            return user, employee
+
+        cls.user_director, cls.emp_director = person(
+            "prj_director",
+            "techdept_org.group_director",
+            "director",
+            "dept_technical",
+            manages="dept_technical",
+        )
+        cls.user_a, cls.emp_a = person(
+            "prj_om_manager",
+            "techdept_org.group_manager",
+            "om_manager",
+            "dept_om",
+            manages="dept_om",
+        )
+        cls.user_b, cls.emp_b = person(
+            "prj_impl_manager",
+            "techdept_org.group_manager",
+            "implementation_manager",
+            "dept_implementation",
+            manages="dept_implementation",
+        )
+        cls.env.ref("techdept_org.dept_om").techdept_deputy_department_id = ref(
+            "techdept_org.dept_implementation"
+        )
+        cls.user_e1, cls.emp_e1 = person(
+            "prj_engineer1",
+            "techdept_org.group_engineer",
+            "aftersales_engineer",
+            "dept_om",
+        )
+        cls.user_e2, cls.emp_e2 = person(
+            "prj_engineer2", "techdept_org.group_engineer", "onsite_engineer", "dept_om"
+        )
+        cls.user_presales, cls.emp_presales = person(
+            "prj_presales",
+            "techdept_org.group_engineer,sales_team.group_sale_salesman",
+            "presales_engineer",
+            "dept_presales",
+        )
+        cls.user_outsider, cls.emp_outsider = person(
+            "prj_outsider",
+            "techdept_org.group_engineer",
+            "supervision_engineer",
+            "dept_supervision",
+        )
+        (cls.emp_e1 | cls.emp_e2).parent_id = cls.emp_a
+
+    @classmethod
+    def _won_lead(cls, name="Smart campus"):
+        lead = cls.env["crm.lead"].create(
+            {
+                "name": name,
+                "type": "opportunity",
+                "techdept_presales_user_id": cls.user_presales.id,
+            }
+        )
+        lead.with_context(techdept_force_stage=True).stage_id = cls.env.ref(
+            "techdept_crm_stages.stage_contract"
+        )
+        return lead
+
+    @classmethod
+    def _document(cls, record, code, user, name=None):
+        doc_type = cls.env.ref(f"techdept_org.document_type_{code}")
+        document = (
+            cls.env["techdept.document"]
+            .with_user(user)
+            .create(
+                {
+                    "name": name or doc_type.name,
+                    "type_id": doc_type.id,
+                    "res_model": record._name,
+                    "res_id": record.id,
+                }
+            )
+        )
+        document.attachment_ids = (
+            cls.env["ir.attachment"]
+            .with_user(user)
+            .create(
+                {
+                    "name": f"{code}.txt",
+                    "datas": base64.b64encode(code.encode()),
+                    "res_model": document._name,
+                    "res_id": document.id,
+                }
+            )
+        )
+        return document

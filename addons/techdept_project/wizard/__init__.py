@@ -1,0 +1,1 @@
+from . import techdept_phase_force_wizard

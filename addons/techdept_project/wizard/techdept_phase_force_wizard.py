@@ -1,0 +1,37 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class TechdeptPhaseForceWizard(models.TransientModel):
+    """Move projects past missing deliverables, with a written reason posted
+    on each project. For the technical director only."""
+
+    _name = "techdept.phase.force.wizard"
+    _description = "Force a Project's Phase"
+
+    project_ids = fields.Many2many("project.project", string="Projects", required=True)
+    phase_id = fields.Many2one(
+        "techdept.project.phase", string="Move To", required=True
+    )
+    reason = fields.Text(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Give the reason for forcing the move."))
+        projects = self.project_ids.with_context(techdept_force_phase=True)
+        origins = {project: project.techdept_phase_id for project in projects}
+        projects.write({"techdept_phase_id": self.phase_id.id})
+        for project, origin in origins.items():
+            project.message_post(
+                body=self.env._(
+                    "Moved from %(origin)s to %(phase)s past its deliverables, by "
+                    "%(user)s: %(reason)s",
+                    origin=origin.name,
+                    phase=self.phase_id.name,
+                    user=self.env.user.name,
+                    reason=self.reason,
+                ),
+                subtype_xmlid="mail.mt_comment",
+            )
+        return {"type": "ir.actions.act_window_close"}
