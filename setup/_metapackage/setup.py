@@ -10,6 +10,7 @@ setuptools.setup(
     license="LGPL-3",
     python_requires=">=3.10",
     install_requires=[
+        "odoo-addon-techdept_appraisal>=18.0dev,<18.1dev",
         "odoo-addon-techdept_crm_stages>=18.0dev,<18.1dev",
         "odoo-addon-techdept_org>=18.0dev,<18.1dev",
         "odoo-addon-techdept_project>=18.0dev,<18.1dev",

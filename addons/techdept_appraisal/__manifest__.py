@@ -1,0 +1,41 @@
+{
+    "name": "Technical Department: Appraisal",
+    "summary": "Monthly appraisals, grades, PDF and XLSX reports, project bonus "
+    "pools and expense budgets",
+    "version": "18.0.1.0.0",
+    "category": "Human Resources/Appraisals",
+    "website": "https://github.com/techdept-suite/techdept",
+    "author": "techdept suite contributors",
+    "maintainers": ["techdept-suite"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "installable": True,
+    "depends": ["techdept_project"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/techdept_appraisal_security.xml",
+        "security/techdept_bonus_security.xml",
+        "data/techdept_grade_band_data.xml",
+        "data/techdept_kpi_template_data.xml",
+        "data/techdept_appraisal_chain_data.xml",
+        "data/ir_cron_data.xml",
+        "data/techdept_bonus_chain_data.xml",
+        "views/techdept_kpi_template_views.xml",
+        "views/techdept_grade_band_views.xml",
+        "views/techdept_appraisal_views.xml",
+        "views/techdept_appraisal_period_views.xml",
+        "views/techdept_appraisal_menus.xml",
+        "views/techdept_bonus_views.xml",
+        "report/techdept_appraisal_report.xml",
+        "report/techdept_appraisal_templates.xml",
+        "report/techdept_appraisal_period_views.xml",
+    ],
+    "demo": [
+        "demo/techdept_appraisal_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "techdept_appraisal/static/tests/tours/*.js",
+        ],
+    },
+}

@@ -1,0 +1,5 @@
+from . import techdept_grade_band
+from . import techdept_kpi_template
+from . import techdept_appraisal_period
+from . import techdept_appraisal
+from . import techdept_bonus

@@ -1,0 +1,614 @@
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
+
+from .techdept_appraisal_period import APPRAISER_OF_ROLE
+from .techdept_kpi_template import KPI_GROUPS, KPI_SOURCES
+
+APPRAISAL_STATES = [
+    ("draft", "To Score"),
+    ("scored", "Scored"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("acknowledged", "Acknowledged"),
+    ("locked", "Locked"),
+]
+
+
+class TechdeptAppraisal(models.Model):
+    """The monthly appraisal form (月度考核表) of one member of the department.
+
+    draft → scored by the appraiser (and the co-appraiser) → submitted →
+    approved by the technical director or returned with a comment (approval
+    engine) → acknowledged by the employee → locked with the month."""
+
+    _name = "techdept.appraisal"
+    _description = "Monthly Appraisal"
+    _inherit = ["mail.thread", "mail.activity.mixin", "techdept.approval.mixin"]
+    _approval_chain_code = "techdept_appraisal"
+    _approval_locked_fields = [
+        "employee_id",
+        "period_id",
+        "template_id",
+        "appraiser_id",
+        "co_appraiser_id",
+    ]
+    _order = "period_id desc, department_id, total_score desc, id"
+
+    period_id = fields.Many2one(
+        "techdept.appraisal.period",
+        string="Month",
+        required=True,
+        ondelete="restrict",
+        index=True,
+    )
+    deadline = fields.Date(related="period_id.deadline")
+    employee_id = fields.Many2one(
+        "hr.employee", required=True, index=True, ondelete="restrict"
+    )
+    employee_user_id = fields.Many2one(
+        "res.users", related="employee_id.user_id", store=True, string="Employee User"
+    )
+    job_id = fields.Many2one("hr.job", string="Position", readonly=True)
+    department_id = fields.Many2one("hr.department", readonly=True, index=True)
+    template_id = fields.Many2one("techdept.kpi.template", required=True, readonly=True)
+    appraiser_id = fields.Many2one("hr.employee", required=True, tracking=True)
+    appraiser_user_id = fields.Many2one(
+        "res.users", related="appraiser_id.user_id", store=True, string="Appraiser User"
+    )
+    co_appraiser_id = fields.Many2one(
+        "hr.employee",
+        string="Co-appraiser",
+        tracking=True,
+        help="The implementation manager of the projects the engineer worked on "
+        "this month: he scores the project items.",
+    )
+    co_appraiser_user_id = fields.Many2one(
+        "res.users",
+        related="co_appraiser_id.user_id",
+        store=True,
+        string="Co-appraiser User",
+    )
+    line_ids = fields.One2many(
+        "techdept.appraisal.line", "appraisal_id", string="Items"
+    )
+    state = fields.Selection(
+        APPRAISAL_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    total_score = fields.Float(
+        compute="_compute_total_score", store=True, digits=(5, 2), aggregator="avg"
+    )
+    grade_band_id = fields.Many2one(
+        "techdept.grade.band",
+        string="Grade",
+        compute="_compute_total_score",
+        store=True,
+    )
+    coefficient = fields.Float(
+        related="grade_band_id.coefficient", string="Bonus Coefficient"
+    )
+    rank = fields.Integer(
+        compute="_compute_rank", help="Rank within the group this month."
+    )
+    date_submitted = fields.Datetime(readonly=True, copy=False)
+    is_late = fields.Boolean(
+        string="Late",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Not submitted by the month's deadline.",
+    )
+    company_id = fields.Many2one(related="period_id.company_id", store=True)
+
+    _sql_constraints = [
+        (
+            "employee_period_uniq",
+            "UNIQUE(employee_id, period_id)",
+            "An employee has one appraisal a month.",
+        ),
+    ]
+
+    @api.depends("employee_id", "period_id")
+    def _compute_display_name(self):
+        for appraisal in self:
+            appraisal.display_name = (
+                f"{appraisal.employee_id.name or ''} {appraisal.period_id.name or ''}"
+            )
+
+    @api.depends("line_ids.score", "line_ids.weight", "line_ids.max_score")
+    def _compute_total_score(self):
+        bands = self.env["techdept.grade.band"]._company_bands()
+        for appraisal in self:
+            total = sum(
+                line.score / line.max_score * line.weight
+                for line in appraisal.line_ids
+                if line.max_score
+            )
+            appraisal.total_score = round(total, 2)
+            appraisal.grade_band_id = (
+                bands._band_for(total, bands) if appraisal.line_ids else False
+            )
+
+    @api.depends("total_score", "period_id", "department_id")
+    def _compute_rank(self):
+        rows = self.sudo().search_read(
+            [("period_id", "in", self.period_id.ids)],
+            ["period_id", "department_id", "total_score"],
+        )
+        scores = {}
+        for row in rows:
+            key = (
+                row["period_id"][0],
+                row["department_id"] and row["department_id"][0],
+            )
+            scores.setdefault(key, []).append(row["total_score"])
+        for appraisal in self:
+            group = scores.get((appraisal.period_id.id, appraisal.department_id.id), [])
+            appraisal.rank = 1 + sum(
+                1 for score in group if score > appraisal.total_score
+            )
+
+    # Monthly generation
+
+    @api.model
+    def _generate(self, period):
+        """One appraisal per member of the technical department whose
+        position has a template, with the appraiser the policy names and the
+        implementation manager as co-appraiser for the engineers who were on
+        an implementation project that month. A constant number of queries,
+        whatever the number of employees."""
+        technical = (
+            self.env["hr.department"]
+            .sudo()
+            .search(
+                [
+                    ("techdept_function", "=", "technical"),
+                    ("company_id", "=", period.company_id.id),
+                ],
+                limit=1,
+            )
+        )
+        if not technical:
+            raise UserError(
+                self.env._("No department has the technical department's function.")
+            )
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search(
+                [
+                    ("department_id", "child_of", technical.ids),
+                    ("techdept_role", "in", list(APPRAISER_OF_ROLE)),
+                    ("company_id", "=", period.company_id.id),
+                ]
+            )
+        )
+        templates = (
+            self.env["techdept.kpi.template"]
+            .sudo()
+            .search([("job_ids", "in", employees.job_id.ids)])
+        )
+        # A template whose weights do not total 100 appraises nobody.
+        templates = templates.filtered(
+            lambda t: not float_compare(t.total_weight, 100.0, 2)
+        )
+        template_of_job = {
+            job: template for template in templates for job in template.job_ids
+        }
+        done = set(self.sudo().search([("period_id", "=", period.id)]).employee_id.ids)
+        employees = employees.filtered(
+            lambda e: e.id not in done and e.job_id in template_of_job
+        )
+        if not employees:
+            return self.browse()
+        resolver = self.env["techdept.resolver"]
+        appraisers = {}
+        for kind, key in set(APPRAISER_OF_ROLE.values()):
+            if kind == "function":
+                appraisers[kind, key] = resolver.function_manager(
+                    key, company=period.company_id
+                )
+            else:
+                appraisers[kind, key] = resolver.role_holders(
+                    key, company=period.company_id
+                )[:1]
+        co_appraisers = self._co_appraisers(employees, period)
+        vals_list = []
+        for employee in employees:
+            appraiser = appraisers[APPRAISER_OF_ROLE[employee.techdept_role]]
+            if not appraiser or appraiser == employee:
+                continue
+            template = template_of_job[employee.job_id]
+            vals_list.append(
+                {
+                    "period_id": period.id,
+                    "employee_id": employee.id,
+                    "job_id": employee.job_id.id,
+                    "department_id": employee.department_id.id,
+                    "template_id": template.id,
+                    "appraiser_id": appraiser.id,
+                    "co_appraiser_id": co_appraisers.get(employee.id, False),
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "template_line_id": item.id,
+                                "sequence": item.sequence,
+                                "name": item.name,
+                                "group": item.group,
+                                "weight": item.weight,
+                                "max_score": item.max_score,
+                                "source": item.source,
+                                "target": item.target,
+                                "scorer": item.scorer
+                                if co_appraisers.get(employee.id)
+                                else "appraiser",
+                            }
+                        )
+                        for item in template.line_ids
+                    ],
+                }
+            )
+        appraisals = self.sudo().create(vals_list)
+        appraisals._refresh_computed_items()
+        return appraisals
+
+    @api.model
+    def _co_appraisers(self, employees, period):
+        """{employee id: implementation manager id} for the engineers with an
+        implementation assignment during the month."""
+        assignments = (
+            self.env["techdept.assignment"]
+            .sudo()
+            .search(
+                [
+                    ("employee_id", "in", employees.ids),
+                    ("project_id.techdept_kind", "=", "implementation"),
+                    ("date_from", "<=", period.date_to),
+                    "|",
+                    ("date_to", "=", False),
+                    ("date_to", ">=", period.date_from),
+                ],
+                order="date_from desc",
+            )
+        )
+        result = {}
+        for assignment in assignments:
+            manager = assignment.project_id.techdept_implementation_manager_id
+            if manager and manager != assignment.employee_id:
+                result.setdefault(assignment.employee_id.id, manager.id)
+        return result
+
+    def _refresh_computed_items(self):
+        """Fill the items computed from the suite for the month, in a few
+        grouped queries for the whole batch."""
+        lines = self.line_ids.filtered(lambda line: line.source != "manual")
+        if not lines:
+            return
+        values = {}
+        for source in set(lines.mapped("source")):
+            values[source] = getattr(self, f"_kpi_{source}")()
+        for line in lines:
+            value = values[line.source].get(line.appraisal_id.employee_id.id, 0.0)
+            score = (
+                min(line.max_score, value / line.target * line.max_score)
+                if line.target
+                else 0.0
+            )
+            line.sudo().write(
+                {"value": value, "score": round(score, 2), "is_scored": True}
+            )
+
+    def _month_bounds(self):
+        periods = self.period_id
+        return min(periods.mapped("date_from")), max(periods.mapped("date_to"))
+
+    def _kpi_worklog_hours(self):
+        start, end = self._month_bounds()
+        groups = (
+            self.env["techdept.worklog"]
+            .sudo()
+            ._read_group(
+                [
+                    ("employee_id", "in", self.employee_id.ids),
+                    ("date", ">=", start),
+                    ("date", "<=", end),
+                ],
+                ["employee_id"],
+                ["hours:sum"],
+            )
+        )
+        return {employee.id: hours for employee, hours in groups}
+
+    def _kpi_approvals_on_time(self):
+        """Reviews decided in the month, as a percentage decided by their deadline."""
+        start, end = self._month_bounds()
+        users = self.employee_id.user_id
+        lines = (
+            self.env["techdept.approval.line"]
+            .sudo()
+            .search_read(
+                [
+                    ("acted_by_id", "in", users.ids),
+                    ("date_done", ">=", fields.Datetime.to_datetime(start)),
+                    (
+                        "date_done",
+                        "<",
+                        fields.Datetime.to_datetime(end) + timedelta(days=1),
+                    ),
+                ],
+                ["acted_by_id", "date_done", "deadline"],
+            )
+        )
+        totals = {}
+        for row in lines:
+            total, on_time = totals.get(row["acted_by_id"][0], (0, 0))
+            in_time = not row["deadline"] or row["date_done"].date() <= row["deadline"]
+            totals[row["acted_by_id"][0]] = (total + 1, on_time + in_time)
+        employee_of_user = {e.user_id.id: e.id for e in self.employee_id if e.user_id}
+        return {
+            employee_of_user[user]: 100.0 * on_time / total
+            for user, (total, on_time) in totals.items()
+            if user in employee_of_user
+        }
+
+    def _kpi_deliverables_approved(self):
+        """Documents the employee wrote that were approved in the month."""
+        start, end = self._month_bounds()
+        users = self.employee_id.user_id
+        groups = (
+            self.env["techdept.document"]
+            .sudo()
+            ._read_group(
+                [
+                    ("author_id", "in", users.ids),
+                    ("approval_state", "=", "approved"),
+                    ("write_date", ">=", fields.Datetime.to_datetime(start)),
+                ],
+                ["author_id"],
+                ["__count"],
+            )
+        )
+        employee_of_user = {e.user_id.id: e.id for e in self.employee_id if e.user_id}
+        return {
+            employee_of_user[user.id]: float(count)
+            for user, count in groups
+            if user.id in employee_of_user
+        }
+
+    # Flow
+
+    def _is_appraiser(self):
+        self.ensure_one()
+        user = self.env.user
+        acting = self.env["techdept.resolver"].acting_employee(self.appraiser_id)
+        return user in (self.appraiser_user_id | acting.user_id) or user.has_group(
+            "techdept_org.group_director"
+        )
+
+    def action_refresh(self):
+        """Recompute the items taken from the suite (until submission)."""
+        if self.filtered(lambda a: a.state not in ("draft", "scored")):
+            raise UserError(
+                self.env._("Computed items are frozen once the form is submitted.")
+            )
+        self._refresh_computed_items()
+        return True
+
+    def action_mark_scored(self):
+        for appraisal in self:
+            if appraisal.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "%(form)s is not to be scored.", form=appraisal.display_name
+                    )
+                )
+            if not appraisal._is_appraiser():
+                raise UserError(
+                    self.env._(
+                        "Only %(appraiser)s scores %(form)s.",
+                        appraiser=appraisal.appraiser_id.name,
+                        form=appraisal.display_name,
+                    )
+                )
+            appraisal._check_all_scored()
+            appraisal.state = "scored"
+        return True
+
+    def _check_all_scored(self):
+        for appraisal in self:
+            missing = appraisal.line_ids.filtered(lambda line: not line.is_scored)
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "%(form)s still has items without a score: %(items)s.",
+                        form=appraisal.display_name,
+                        items=", ".join(missing.mapped("name")),
+                    )
+                )
+
+    def _approval_check_submit(self):
+        for appraisal in self:
+            if appraisal.state != "scored":
+                raise UserError(
+                    self.env._(
+                        "%(form)s must be scored before it is submitted.",
+                        form=appraisal.display_name,
+                    )
+                )
+            if not appraisal._is_appraiser():
+                raise UserError(
+                    self.env._(
+                        "Only %(appraiser)s submits %(form)s.",
+                        appraiser=appraisal.appraiser_id.name,
+                        form=appraisal.display_name,
+                    )
+                )
+            appraisal._check_all_scored()
+
+    def _on_approval_submitted(self):
+        now = fields.Datetime.now()
+        for appraisal in self:
+            late = fields.Date.context_today(self) > appraisal.period_id.deadline
+            appraisal.sudo().write(
+                {
+                    "state": "submitted",
+                    "date_submitted": now,
+                    "is_late": late or appraisal.is_late,
+                }
+            )
+
+    def _on_approval_done(self):
+        self.sudo().write({"state": "approved"})
+        for appraisal in self.filtered("employee_user_id"):
+            appraisal.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Read and acknowledge your appraisal"),
+                user_id=appraisal.employee_user_id.id,
+            )
+
+    def _on_approval_rejected(self):
+        self.sudo().write({"state": "draft"})
+
+    def action_acknowledge(self):
+        for appraisal in self:
+            if appraisal.state != "approved":
+                raise UserError(
+                    self.env._(
+                        "%(form)s is not approved yet.", form=appraisal.display_name
+                    )
+                )
+            if appraisal.employee_user_id != self.env.user:
+                raise UserError(
+                    self.env._(
+                        "Only %(employee)s acknowledges his appraisal.",
+                        employee=appraisal.employee_id.name,
+                    )
+                )
+            appraisal.sudo().state = "acknowledged"
+            appraisal.activity_ids.filtered(
+                lambda a: a.user_id == self.env.user
+            ).sudo().action_feedback(feedback=self.env._("Acknowledged."))
+        return True
+
+    @api.model
+    def _remind_appraisers(self):
+        """Before the deadline, a to-do for each appraiser with forms to
+        submit; past it, the forms are flagged late."""
+        today = fields.Date.context_today(self)
+        open_forms = self.sudo().search([("state", "in", ("draft", "scored"))])
+        open_forms.filtered(lambda a: a.period_id.deadline < today).write(
+            {"is_late": True}
+        )
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        for appraiser, forms in (
+            open_forms.filtered(lambda a: a.period_id.deadline >= today)
+            .grouped("appraiser_user_id")
+            .items()
+        ):
+            for form in forms.filtered(
+                lambda f: (
+                    not f.activity_ids.filtered(
+                        lambda a: a.activity_type_id == todo_type
+                    )
+                )
+            ):
+                if appraiser:
+                    form.activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        date_deadline=form.period_id.deadline,
+                        summary=self.env._("Score and submit this appraisal"),
+                        user_id=appraiser.id,
+                    )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_submitted(self):
+        if self.filtered(lambda a: a.state not in ("draft", "scored")):
+            raise UserError(self.env._("Submitted appraisals cannot be deleted."))
+
+
+class TechdeptAppraisalLine(models.Model):
+    _name = "techdept.appraisal.line"
+    _description = "Appraisal Item"
+    _order = "appraisal_id, sequence, id"
+
+    appraisal_id = fields.Many2one(
+        "techdept.appraisal", required=True, ondelete="cascade", index=True
+    )
+    template_line_id = fields.Many2one(
+        "techdept.kpi.template.line", ondelete="set null"
+    )
+    sequence = fields.Integer()
+    name = fields.Char(string="Item", required=True)
+    group = fields.Selection(KPI_GROUPS, required=True)
+    weight = fields.Float(digits=(5, 2), readonly=True)
+    max_score = fields.Float(string="Maximum Score", readonly=True)
+    source = fields.Selection(KPI_SOURCES, readonly=True)
+    target = fields.Float(readonly=True)
+    value = fields.Float(string="Measured", readonly=True, digits=(16, 2))
+    scorer = fields.Selection(
+        [("appraiser", "Appraiser"), ("co_appraiser", "Co-appraiser")], readonly=True
+    )
+    score = fields.Float(digits=(5, 2))
+    is_scored = fields.Boolean(string="Scored", readonly=True)
+    comment = fields.Char()
+    guide = fields.Text(related="template_line_id.guide")
+
+    @api.constrains("score", "max_score")
+    def _check_score(self):
+        for line in self:
+            if line.score < 0 or line.score > line.max_score:
+                raise ValidationError(
+                    self.env._(
+                        "The score of %(item)s must lie between 0 and %(max)s.",
+                        item=line.name,
+                        max=line.max_score,
+                    )
+                )
+
+    def write(self, vals):
+        if ({"score", "comment"} & vals.keys()) and not self.env.su:
+            for line in self:
+                line._check_can_score()
+            if "score" in vals:
+                vals = dict(vals, is_scored=True)
+        return super().write(vals)
+
+    def _check_can_score(self):
+        self.ensure_one()
+        appraisal = self.appraisal_id
+        if appraisal.state not in ("draft", "scored"):
+            raise UserError(
+                self.env._(
+                    "%(form)s is %(state)s: its scores cannot change.",
+                    form=appraisal.display_name,
+                    state=dict(
+                        appraisal._fields["state"]._description_selection(self.env)
+                    )[appraisal.state],
+                )
+            )
+        user = self.env.user
+        if user.has_group("techdept_org.group_director"):
+            return
+        if self.scorer == "co_appraiser":
+            allowed = appraisal.co_appraiser_user_id
+        else:
+            acting = self.env["techdept.resolver"].acting_employee(
+                appraisal.appraiser_id
+            )
+            allowed = appraisal.appraiser_user_id | acting.user_id
+        if user not in allowed:
+            raise UserError(
+                self.env._(
+                    "%(item)s of %(form)s is scored by %(scorer)s.",
+                    item=self.name,
+                    form=appraisal.display_name,
+                    scorer=", ".join(allowed.mapped("name")) or self.env._("nobody"),
+                )
+            )

@@ -1,0 +1,212 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# Who appraises whom (policy 4.3.1 item 7, 4.4.1 item 7, 4.5.1 item 7, 4.2
+# item 4): the appraiser is found through the function or role he holds, so
+# whoever acts for him that day appraises.
+APPRAISER_OF_ROLE = {
+    "presales_engineer": ("function", "presales"),
+    "project_manager": ("function", "om"),
+    "implementation_engineer": ("function", "om"),
+    "aftersales_engineer": ("function", "om"),
+    "onsite_engineer": ("function", "om"),
+    "supervision_engineer": ("function", "supervision"),
+    "presales_manager": ("role", "director"),
+    "implementation_manager": ("role", "director"),
+    "om_manager": ("role", "director"),
+    "supervision_manager": ("role", "director"),
+}
+
+
+class TechdeptAppraisalPeriod(models.Model):
+    """A month of appraisals and its submission deadline (按时提交)."""
+
+    _name = "techdept.appraisal.period"
+    _description = "Appraisal Month"
+    _order = "date_from desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    date_from = fields.Date(string="Month", required=True)
+    date_to = fields.Date(compute="_compute_name", store=True)
+    deadline = fields.Date(
+        required=True,
+        help="Appraisers submit the month's forms by this day.",
+    )
+    state = fields.Selection(
+        [("open", "Open"), ("locked", "Locked")],
+        default="open",
+        required=True,
+        readonly=True,
+    )
+    appraisal_ids = fields.One2many(
+        "techdept.appraisal", "period_id", string="Appraisals"
+    )
+    appraisal_count = fields.Integer(compute="_compute_counts")
+    late_count = fields.Integer(string="Late", compute="_compute_counts")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+
+    _sql_constraints = [
+        (
+            "month_uniq",
+            "UNIQUE(date_from, company_id)",
+            "This month has its appraisals already.",
+        ),
+    ]
+
+    @api.depends("date_from")
+    def _compute_name(self):
+        for period in self:
+            start = period.date_from
+            period.name = start and start.strftime("%Y-%m") or ""
+            period.date_to = start and start + relativedelta(day=31)
+
+    def _compute_counts(self):
+        groups = self.env["techdept.appraisal"]._read_group(
+            [("period_id", "in", self.ids)], ["period_id", "is_late"], ["__count"]
+        )
+        counts = {}
+        for period, late, count in groups:
+            total, lates = counts.get(period.id, (0, 0))
+            counts[period.id] = (total + count, lates + (count if late else 0))
+        for period in self:
+            period.appraisal_count, period.late_count = counts.get(period.id, (0, 0))
+
+    @api.model
+    def _month_defaults(self, day):
+        start = day + relativedelta(day=1)
+        deadline_day = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("techdept_appraisal.deadline_day", 5)
+        )
+        return {
+            "date_from": start,
+            "deadline": start + relativedelta(months=1, day=deadline_day),
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("date_from"):
+                start = fields.Date.to_date(vals["date_from"])
+                vals["date_from"] = start + relativedelta(day=1)
+                vals.setdefault("deadline", self._month_defaults(start)["deadline"])
+        return super().create(vals_list)
+
+    def action_generate(self):
+        """Create the missing appraisals of the month; running it again
+        creates nothing twice."""
+        for period in self:
+            if period.state == "locked":
+                raise UserError(self.env._("%(month)s is locked.", month=period.name))
+            self.env["techdept.appraisal"]._generate(period)
+        return True
+
+    def action_lock(self):
+        """Lock the month: acknowledged forms can no longer change."""
+        for period in self:
+            pending = period.appraisal_ids.filtered(lambda a: a.state != "acknowledged")
+            if pending:
+                raise UserError(
+                    self.env._(
+                        "%(count)s appraisals of %(month)s are not acknowledged yet.",
+                        count=len(pending),
+                        month=period.name,
+                    )
+                )
+            period.appraisal_ids.write({"state": "locked"})
+            period.state = "locked"
+        return True
+
+    @api.model
+    def _cron_generate_last_month(self):
+        """First days of a month: the appraisals of the month before."""
+        today = fields.Date.context_today(self)
+        start = today + relativedelta(months=-1, day=1)
+        period = self.search(
+            [("date_from", "=", start), ("company_id", "=", self.env.company.id)]
+        )
+        if not period:
+            period = self.create(self._month_defaults(start))
+        period.action_generate()
+        self.env["techdept.appraisal"]._remind_appraisers()
+
+    # Demo data
+
+    @api.model
+    def _techdept_demo_story(self):
+        """Demo data: the month before last, appraised, approved,
+        acknowledged and locked; last month in progress, one appraiser late."""
+        ref = self.env.ref
+        director = ref("techdept_org.user_director_demo")
+        today = fields.Date.context_today(self)
+        finished = self.create(self._month_defaults(today + relativedelta(months=-2)))
+        finished.action_generate()
+        for index, appraisal in enumerate(finished.appraisal_ids.sorted("id")):
+            appraiser = appraisal.appraiser_user_id
+            for line in appraisal.line_ids.filtered(lambda li: not li.is_scored):
+                scorer = (
+                    appraisal.co_appraiser_user_id
+                    if line.scorer == "co_appraiser"
+                    else appraiser
+                )
+                line.with_user(scorer).score = line.max_score * (
+                    0.95 - 0.05 * (index % 5)
+                )
+            appraisal.with_user(appraiser).action_mark_scored()
+            appraisal.with_user(appraiser).action_approval_submit()
+            appraisal.with_user(director).action_approval_approve()
+            appraisal.with_user(appraisal.employee_user_id).action_acknowledge()
+        # Recorded after the fact: the month was submitted on time.
+        finished.appraisal_ids.write({"is_late": False})
+        finished.with_user(director).action_lock()
+
+        current = self.create(self._month_defaults(today + relativedelta(months=-1)))
+        current.action_generate()
+        presales_forms = current.appraisal_ids.filtered(
+            lambda a: (
+                a.appraiser_user_id == ref("techdept_org.user_presales_manager_demo")
+            )
+        )
+        for appraisal in presales_forms:
+            for line in appraisal.line_ids.filtered(lambda li: not li.is_scored):
+                line.with_user(appraisal.appraiser_user_id).score = (
+                    line.max_score * 0.85
+                )
+            appraisal.with_user(appraisal.appraiser_user_id).action_mark_scored()
+        # The others are past the deadline: flagged late.
+        self.env["techdept.appraisal"]._remind_appraisers()
+
+        # The bonus of the project accepted and handed over to O&M.
+        project = self.env["project.project"].search(
+            [
+                ("name", "=", "市政务服务中心网络工程"),
+                ("techdept_kind", "=", "implementation"),
+            ],
+            limit=1,
+        )
+        if project:
+            impl_manager = ref("techdept_org.user_implementation_manager_demo")
+            pool = (
+                self.env["techdept.bonus.pool"]
+                .with_user(impl_manager)
+                .create(
+                    {
+                        "name": "政务服务中心项目奖金",
+                        "project_id": project.id,
+                        "amount": 30000.0,
+                        "presales_percent": 0.0,
+                        "implementation_percent": 70.0,
+                        "om_percent": 30.0,
+                        "period_ids": [(6, 0, finished.ids)],
+                    }
+                )
+            )
+            pool.action_propose_lines()
+            pool.action_approval_submit()
+            pool.with_user(director).action_approval_approve()
+        return finished | current

@@ -1,0 +1,4 @@
+from . import test_appraisal
+from . import test_reports
+from . import test_bonus
+from . import test_tour

@@ -1,0 +1,303 @@
+from datetime import date
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+from odoo.tests.common import TransactionCase
+from odoo.tools import mute_logger
+
+# Measured on Odoo 18.0 for 60 employees (about 70 with the tests' own).
+GENERATION_QUERIES = 55
+
+
+class AppraisalCase(TransactionCase):
+    """A department of the tests' own and last month's appraisals: the
+    director, the O&M, implementation and presales managers, a presales
+    engineer and two pool engineers, one of them on a project that month."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.env["hr.employee"].search([("techdept_role", "!=", False)]).job_id = False
+        cls.env["techdept.delegation"].search([]).unlink()
+
+        def person(login, groups, job, department, manages=None):
+            user = new_test_user(
+                cls.env,
+                login=login,
+                groups=groups,
+                name=login.title(),
+                email=f"{login}@example.com",
+            )
+            employee = cls.env["hr.employee"].create(
+                {
+                    "name": user.name,
+                    "user_id": user.id,
+                    "job_id": ref(f"techdept_org.job_{job}").id,
+                    "department_id": ref(f"techdept_org.{department}").id,
+                }
+            )
+            if manages:
+                ref(f"techdept_org.{manages}").write(
+                    {"manager_id": employee.id, "techdept_deputy_id": False}
+                )
+            return user, employee
+
+        cls.user_director, cls.emp_director = person(
+            "ap_director",
+            "techdept_org.group_director",
+            "director",
+            "dept_technical",
+            "dept_technical",
+        )
+        cls.user_om, cls.emp_om = person(
+            "ap_om", "techdept_org.group_manager", "om_manager", "dept_om", "dept_om"
+        )
+        cls.user_impl, cls.emp_impl = person(
+            "ap_impl",
+            "techdept_org.group_manager",
+            "implementation_manager",
+            "dept_implementation",
+            "dept_implementation",
+        )
+        cls.user_presales_mgr, cls.emp_presales_mgr = person(
+            "ap_presales_mgr",
+            "techdept_org.group_manager",
+            "presales_manager",
+            "dept_presales",
+            "dept_presales",
+        )
+        cls.user_presales, cls.emp_presales = person(
+            "ap_presales",
+            "techdept_org.group_engineer",
+            "presales_engineer",
+            "dept_presales",
+        )
+        cls.user_eng, cls.emp_eng = person(
+            "ap_engineer",
+            "techdept_org.group_engineer",
+            "aftersales_engineer",
+            "dept_om",
+        )
+        cls.user_eng2, cls.emp_eng2 = person(
+            "ap_engineer2", "techdept_org.group_engineer", "onsite_engineer", "dept_om"
+        )
+        project = cls.env["project.project"].create(
+            {
+                "name": "Data centre",
+                "techdept_kind": "implementation",
+                "techdept_implementation_manager_id": cls.emp_impl.id,
+            }
+        )
+        cls.env["techdept.assignment"].create(
+            {
+                "project_id": project.id,
+                "employee_id": cls.emp_eng.id,
+                "date_from": date(2026, 10, 20),
+                "date_to": date(2026, 11, 10),
+            }
+        )
+        with freeze_time("2026-12-01"):
+            cls.period = cls.env["techdept.appraisal.period"].create(
+                {"date_from": date(2026, 11, 1)}
+            )
+            cls.period.action_generate()
+        cls.appraisals = cls.period.appraisal_ids
+
+    def _of(self, employee):
+        return self.appraisals.filtered(lambda a: a.employee_id == employee)
+
+    def _score_all(self, appraisal, user, score=85.0):
+        for line in appraisal.line_ids:
+            scorer = user
+            if line.scorer == "co_appraiser":
+                scorer = appraisal.co_appraiser_user_id
+            line.with_user(scorer).score = min(score, line.max_score)
+
+
+@tagged("post_install", "-at_install")
+class TestAppraisal(AppraisalCase):
+    def test_generation_names_the_policys_appraisers(self):
+        self.assertEqual(self.period.deadline, date(2026, 12, 5))
+        self.assertEqual(
+            self._of(self.emp_presales).appraiser_id, self.emp_presales_mgr
+        )
+        self.assertEqual(self._of(self.emp_eng).appraiser_id, self.emp_om)
+        self.assertEqual(self._of(self.emp_eng).co_appraiser_id, self.emp_impl)
+        self.assertFalse(self._of(self.emp_eng2).co_appraiser_id)
+        self.assertEqual(self._of(self.emp_om).appraiser_id, self.emp_director)
+        self.assertFalse(self._of(self.emp_director))
+        # Project items go to the co-appraiser only where there is one.
+        self.assertIn("co_appraiser", self._of(self.emp_eng).line_ids.mapped("scorer"))
+        self.assertNotIn(
+            "co_appraiser", self._of(self.emp_eng2).line_ids.mapped("scorer")
+        )
+        # Twice creates nothing twice; the database refuses a duplicate.
+        count = len(self.period.appraisal_ids)
+        self.period.action_generate()
+        self.assertEqual(len(self.period.appraisal_ids), count)
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self.env["techdept.appraisal"].create(
+                {
+                    "period_id": self.period.id,
+                    "employee_id": self.emp_eng.id,
+                    "template_id": self._of(self.emp_eng).template_id.id,
+                    "appraiser_id": self.emp_om.id,
+                }
+            )
+
+    def test_deputy_appraises_when_the_om_manager_is_away(self):
+        self.env.ref(
+            "techdept_org.dept_om"
+        ).techdept_deputy_department_id = self.env.ref(
+            "techdept_org.dept_implementation"
+        )
+        self.env["techdept.delegation"].create(
+            {
+                "employee_id": self.emp_om.id,
+                "deputy_id": self.emp_impl.id,
+                "department_id": self.env.ref("techdept_org.dept_om").id,
+                "date_from": date(2027, 1, 1),
+                "date_to": date(2027, 1, 10),
+            }
+        )
+        with freeze_time("2027-01-02"):
+            period = self.env["techdept.appraisal.period"].create(
+                {"date_from": date(2026, 12, 1)}
+            )
+            period.action_generate()
+        engineer = period.appraisal_ids.filtered(
+            lambda a: a.employee_id == self.emp_eng2
+        )
+        self.assertEqual(engineer.appraiser_id, self.emp_impl)
+
+    def test_templates_must_total_100(self):
+        template = self.env.ref("techdept_appraisal.kpi_template_presales")
+        with (
+            self.assertRaisesRegex(ValidationError, "total exactly 100"),
+            self.env.cr.savepoint(),
+        ):
+            template.write({"line_ids": [(1, template.line_ids[0].id, {"weight": 5})]})
+
+    def test_full_flow_and_bad_inputs(self):
+        appraisal = self._of(self.emp_eng)
+        line = appraisal.line_ids.filtered(lambda li: li.scorer == "appraiser")[0]
+        with (
+            self.assertRaisesRegex(ValidationError, "between 0 and"),
+            self.env.cr.savepoint(),
+        ):
+            line.with_user(self.user_om).score = line.max_score + 1
+        with (
+            self.assertRaisesRegex(ValidationError, "between 0 and"),
+            self.env.cr.savepoint(),
+        ):
+            line.with_user(self.user_om).score = -1
+        with self.assertRaisesRegex(UserError, "without a score"):
+            appraisal.with_user(self.user_om).action_mark_scored()
+        # The appraiser may not score the co-appraiser's project items.
+        project_item = appraisal.line_ids.filtered(
+            lambda li: li.scorer == "co_appraiser"
+        )[0]
+        with self.assertRaisesRegex(UserError, "scored by"):
+            project_item.with_user(self.user_om).score = 50
+        # The employee does not see his form before it is submitted.
+        self.assertFalse(
+            self.env["techdept.appraisal"]
+            .with_user(self.user_eng)
+            .search([("id", "=", appraisal.id)])
+        )
+        self._score_all(appraisal, self.user_om, 92)
+        appraisal.with_user(self.user_om).action_mark_scored()
+        with freeze_time("2026-12-08"):
+            appraisal.with_user(self.user_om).action_approval_submit()
+        self.assertEqual(appraisal.state, "submitted")
+        self.assertTrue(appraisal.is_late)
+        with self.assertRaisesRegex(UserError, "cannot change"):
+            line.with_user(self.user_om).score = 10
+        appraisal.with_user(self.user_director).action_approval_approve()
+        self.assertEqual(appraisal.state, "approved")
+        self.assertEqual(
+            appraisal.grade_band_id, self.env.ref("techdept_appraisal.grade_band_a")
+        )
+        self.assertEqual(appraisal.coefficient, 1.2)
+        with self.assertRaisesRegex(UserError, "acknowledges"):
+            appraisal.with_user(self.user_om).action_acknowledge()
+        appraisal.with_user(self.user_eng).action_acknowledge()
+        self.assertEqual(appraisal.state, "acknowledged")
+        with self.assertRaisesRegex(UserError, "not acknowledged"):
+            self.period.with_user(self.user_director).action_lock()
+
+    def test_director_returns_a_form(self):
+        appraisal = self._of(self.emp_eng2)
+        self._score_all(appraisal, self.user_om, 70)
+        appraisal.with_user(self.user_om).action_mark_scored()
+        appraisal.with_user(self.user_om).action_approval_submit()
+        appraisal.with_user(self.user_director)._approval_reject(
+            "Explain the low teamwork score"
+        )
+        self.assertEqual(appraisal.state, "draft")
+        self.assertEqual(
+            appraisal.grade_band_id, self.env.ref("techdept_appraisal.grade_band_c")
+        )
+
+    def test_scores_are_private(self):
+        appraisal = self._of(self.emp_eng)
+        Appraisal = self.env["techdept.appraisal"]
+        self.assertIn(appraisal, Appraisal.with_user(self.user_om).search([]))
+        self.assertIn(appraisal, Appraisal.with_user(self.user_impl).search([]))
+        self.assertNotIn(
+            appraisal, Appraisal.with_user(self.user_presales_mgr).search([])
+        )
+        self.assertNotIn(appraisal, Appraisal.with_user(self.user_eng2).search([]))
+        with self.assertRaises(AccessError):
+            appraisal.with_user(self.user_eng2).read(["total_score"])
+
+    def test_rank_within_the_group(self):
+        first, second = self._of(self.emp_eng), self._of(self.emp_eng2)
+        self._score_all(first, self.user_om, 60)
+        self._score_all(second, self.user_om, 90)
+        self.assertEqual(second.rank, 1)
+        self.assertEqual(first.rank, 2)
+
+    def test_generation_query_count_is_flat(self):
+        def generate(n):
+            employees = self.env["hr.employee"].create(
+                [
+                    {
+                        "name": f"Engineer {n}-{i}",
+                        "job_id": self.env.ref("techdept_org.job_onsite_engineer").id,
+                        "department_id": self.env.ref("techdept_org.dept_om").id,
+                    }
+                    for i in range(n)
+                ]
+            )
+            period = self.env["techdept.appraisal.period"].create(
+                {"date_from": date(2025, n % 12 + 1, 1)}
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            period.action_generate()
+            self.env.flush_all()
+            count = self.cr.sql_log_count - before
+            self.assertEqual(
+                len(
+                    period.appraisal_ids.filtered(lambda a: a.employee_id in employees)
+                ),
+                n,
+            )
+            return count
+
+        generate(2)  # warm the caches
+        counts = [generate(n) for n in (10, 30, 60)]
+        # No query per employee: 30 more employees (150 more items) only add
+        # the ORM's extra INSERT batches (100 rows each) and their mail rows.
+        self.assertLess(counts[2] - counts[1], 10, counts)
+        self.assertLessEqual(counts[2], GENERATION_QUERIES, counts)

@@ -1,0 +1,248 @@
+import io
+from datetime import date
+
+import openpyxl
+from freezegun import freeze_time
+from markupsafe import escape
+from PyPDF2 import PdfReader
+
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import TransactionCase
+from odoo.tools import mute_logger
+
+REPORT = "techdept_appraisal.report_appraisal"
+
+
+class AppraisalReportData:
+    """A month with two engineers' forms scored, one of them approved."""
+
+    @classmethod
+    def _setup_report_data(cls):
+        ref = cls.env.ref
+        cls.env["hr.employee"].search([("techdept_role", "!=", False)]).job_id = False
+        cls.env["techdept.delegation"].search([]).unlink()
+
+        def person(login, groups, job, department, manages=None):
+            user = new_test_user(
+                cls.env,
+                login=login,
+                groups=groups,
+                name=login.title(),
+                email=f"{login}@example.com",
+            )
+            employee = cls.env["hr.employee"].create(
+                {
+                    "name": user.name,
+                    "user_id": user.id,
+                    "job_id": ref(f"techdept_org.job_{job}").id,
+                    "department_id": ref(f"techdept_org.{department}").id,
+                }
+            )
+            if manages:
+                ref(f"techdept_org.{manages}").write(
+                    {"manager_id": employee.id, "techdept_deputy_id": False}
+                )
+            return user, employee
+
+        cls.user_director, cls.emp_director = person(
+            "rp_director",
+            "techdept_org.group_director",
+            "director",
+            "dept_technical",
+            "dept_technical",
+        )
+        cls.user_om, cls.emp_om = person(
+            "rp_om", "techdept_org.group_manager", "om_manager", "dept_om", "dept_om"
+        )
+        cls.user_impl, cls.emp_impl = person(
+            "rp_impl",
+            "techdept_org.group_manager",
+            "implementation_manager",
+            "dept_implementation",
+            "dept_implementation",
+        )
+        cls.user_presales_mgr, cls.emp_presales_mgr = person(
+            "rp_presales_mgr",
+            "techdept_org.group_manager",
+            "presales_manager",
+            "dept_presales",
+            "dept_presales",
+        )
+        cls.user_eng, cls.emp_eng = person(
+            "rp_engineer",
+            "techdept_org.group_engineer",
+            "aftersales_engineer",
+            "dept_om",
+        )
+        cls.user_eng2, cls.emp_eng2 = person(
+            "rp_engineer2", "techdept_org.group_engineer", "onsite_engineer", "dept_om"
+        )
+        project = cls.env["project.project"].create(
+            {
+                "name": "Data centre",
+                "techdept_kind": "implementation",
+                "techdept_implementation_manager_id": cls.emp_impl.id,
+            }
+        )
+        cls.env["techdept.assignment"].create(
+            {
+                "project_id": project.id,
+                "employee_id": cls.emp_eng.id,
+                "date_from": date(2026, 10, 20),
+                "date_to": date(2026, 11, 10),
+            }
+        )
+        with freeze_time("2026-12-01"):
+            cls.period = cls.env["techdept.appraisal.period"].create(
+                {"date_from": date(2026, 11, 1)}
+            )
+            cls.period.action_generate()
+        cls.appraisals = cls.period.appraisal_ids
+        cls.form = cls.appraisals.filtered(lambda a: a.employee_id == cls.emp_eng)
+        cls.form2 = cls.appraisals.filtered(lambda a: a.employee_id == cls.emp_eng2)
+        cls._score(cls.form, cls.user_om, 93)
+        cls._score(cls.form2, cls.user_om, 71.5)
+        cls.form.with_user(cls.user_om).action_mark_scored()
+        with freeze_time("2026-12-03"):
+            cls.form.with_user(cls.user_om).action_approval_submit()
+            cls.form.with_user(cls.user_director).action_approval_approve()
+
+    @classmethod
+    def _score(cls, appraisal, user, score):
+        for line in appraisal.line_ids:
+            scorer = user
+            if line.scorer == "co_appraiser":
+                scorer = appraisal.co_appraiser_user_id
+            line.with_user(scorer).write(
+                {"score": min(score, line.max_score), "comment": "ok"}
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestAppraisalReports(AppraisalReportData, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_report_data()
+
+    def test_report_action_is_bound(self):
+        action = self.env.ref("techdept_appraisal.action_report_techdept_appraisal")
+        self.assertEqual(action.report_type, "qweb-pdf")
+        self.assertEqual(action.binding_model_id.model, "techdept.appraisal")
+
+    def test_html_has_items_and_signatures(self):
+        self.assertEqual(self.form.state, "approved")
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.user_om)
+            ._render_qweb_html(REPORT, self.form.ids)
+        )
+        html = html.decode()
+        for label in (
+            "Monthly Appraisal Form",
+            "Appraiser Signature",
+            "Technical Director Signature",
+            "Employee Signature",
+            "Noto Sans CJK SC",
+        ):
+            self.assertIn(label, html)
+        for name in self.form.line_ids.mapped("name"):
+            self.assertIn(escape(name), html)
+        # The names known at this stage: appraiser, deciding director, employee.
+        for name in ("Rp_Om", "Rp_Director", "Rp_Engineer", "Rp_Impl"):
+            self.assertIn(name, html)
+        self.assertIn(f"{self.form.total_score:.2f}", html)
+        self.assertIn(self.form.grade_band_id.name, html)
+        self.assertNotIn("o_main_navbar", html)
+
+    def test_xlsx_sheet(self):
+        period = self.period.with_user(self.user_director)
+        workbook = openpyxl.load_workbook(io.BytesIO(period._techdept_xlsx_sheet()))
+        sheet = workbook.active
+        header = [cell.value for cell in sheet[1]]
+        self.assertEqual(
+            header[:4], ["Employee", "Position", "Department", "Appraiser"]
+        )
+        self.assertEqual(
+            header[4:8],
+            ["Work Performance", "Quality", "Project Work", "Teamwork and Attitude"],
+        )
+        self.assertEqual(
+            header[8:], ["Total Score", "Grade", "Bonus Coefficient", "Rank", "Late"]
+        )
+        self.assertTrue(sheet["A1"].font.b)
+        self.assertEqual(sheet.freeze_panes, "A2")
+        count = len(self.appraisals)
+        self.assertEqual(sheet.max_row, count + 2)
+        names = [sheet.cell(row=r, column=1).value for r in range(2, count + 2)]
+        self.assertCountEqual(names, self.appraisals.employee_id.mapped("name"))
+        row = names.index("Rp_Engineer") + 2
+        values = {
+            header[c - 1]: sheet.cell(row=row, column=c).value
+            for c in range(1, len(header) + 1)
+        }
+        self.assertEqual(values["Total Score"], self.form.total_score)
+        self.assertEqual(values["Grade"], self.form.grade_band_id.name)
+        self.assertEqual(values["Rank"], self.form.rank)
+        self.assertAlmostEqual(
+            sum(values[h] for h in header[4:8]), self.form.total_score, places=1
+        )
+        # The footer averages the scores.
+        footer = count + 2
+        self.assertEqual(sheet.cell(row=footer, column=1).value, "Average")
+        self.assertEqual(
+            sheet.cell(row=footer, column=9).value, f"=AVERAGE(I2:I{count + 1})"
+        )
+        cached = openpyxl.load_workbook(
+            io.BytesIO(period._techdept_xlsx_sheet()), data_only=True
+        )
+        self.assertAlmostEqual(
+            cached.active.cell(row=footer, column=9).value,
+            sum(self.appraisals.mapped("total_score")) / count,
+            places=2,
+        )
+        ranges = [str(cf.sqref) for cf in sheet.conditional_formatting]
+        self.assertIn(f"I2:I{count + 1}", ranges)
+        self.assertIn(f"J2:J{count + 1}", ranges)
+
+    def test_export_creates_the_attachment(self):
+        action = self.period.with_user(self.user_director).action_export_xlsx()
+        attachment = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "techdept.appraisal.period"),
+                ("res_id", "=", self.period.id),
+            ]
+        )
+        self.assertEqual(len(attachment), 1)
+        self.assertEqual(attachment.name, "appraisals-2026-11.xlsx")
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertEqual(action["url"], f"/web/content/{attachment.id}?download=true")
+        self.assertTrue(attachment.raw.startswith(b"PK"))
+
+
+@tagged("post_install", "-at_install")
+class TestAppraisalPdf(AppraisalReportData, HttpCase):
+    """wkhtmltopdf fetches the report's assets from the running server."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_report_data()
+
+    def test_pdf(self):
+        # An unpatched-Qt wkhtmltopdf (Debian's) warns on stderr that it ignores
+        # the header and footer Odoo always passes; the report needs neither.
+        with mute_logger("odoo.addons.base.models.ir_actions_report"):
+            pdf, _kind = (
+                self.env["ir.actions.report"]
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf(REPORT, res_ids=(self.form | self.form2).ids)
+            )
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        reader = PdfReader(io.BytesIO(pdf))
+        self.assertEqual(len(reader.pages), 2)
+        text = reader.pages[0].extract_text()
+        self.assertIn("Rp_Engineer", text)
+        self.assertIn(f"{self.form.total_score:.2f}", text)
+        self.assertIn("Rp_Director", text)
+        self.assertIn(f"{self.form2.total_score:.2f}", reader.pages[1].extract_text())
