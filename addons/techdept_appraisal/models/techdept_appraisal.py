@@ -240,7 +240,6 @@ class TechdeptAppraisal(models.Model):
                             {
                                 "template_line_id": item.id,
                                 "sequence": item.sequence,
-                                "name": item.name,
                                 "group": item.group,
                                 "weight": item.weight,
                                 "max_score": item.max_score,
@@ -541,11 +540,13 @@ class TechdeptAppraisalLine(models.Model):
     appraisal_id = fields.Many2one(
         "techdept.appraisal", required=True, ondelete="cascade", index=True
     )
+    # The item keeps its template line (which cannot be deleted then), so
+    # that its name reads in each user's language.
     template_line_id = fields.Many2one(
-        "techdept.kpi.template.line", ondelete="set null"
+        "techdept.kpi.template.line", required=True, ondelete="restrict"
     )
     sequence = fields.Integer()
-    name = fields.Char(string="Item", required=True)
+    name = fields.Char(related="template_line_id.name", string="Item")
     group = fields.Selection(KPI_GROUPS, required=True)
     weight = fields.Float(digits=(5, 2), readonly=True)
     max_score = fields.Float(string="Maximum Score", readonly=True)

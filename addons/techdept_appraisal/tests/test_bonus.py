@@ -239,7 +239,7 @@ class TestBonus(TransactionCase):
                 "line_ids": [
                     Command.create(
                         {
-                            "name": "Delivery",
+                            "template_line_id": template.line_ids[0].id,
                             "group": "performance",
                             "weight": 100,
                             "max_score": 100,
