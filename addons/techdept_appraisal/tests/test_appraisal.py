@@ -4,9 +4,11 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 from odoo.tools import mute_logger
+
+from odoo.addons.techdept_org.tests.common import techdept_person
 
 # Measured on Odoo 18.0 for 60 employees (about 70 with the tests' own).
 GENERATION_QUERIES = 55
@@ -20,31 +22,11 @@ class AppraisalCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        ref = cls.env.ref
         cls.env["hr.employee"].search([("techdept_role", "!=", False)]).job_id = False
         cls.env["techdept.delegation"].search([]).unlink()
 
-        def person(login, groups, job, department, manages=None):
-            user = new_test_user(
-                cls.env,
-                login=login,
-                groups=groups,
-                name=login.title(),
-                email=f"{login}@example.com",
-            )
-            employee = cls.env["hr.employee"].create(
-                {
-                    "name": user.name,
-                    "user_id": user.id,
-                    "job_id": ref(f"techdept_org.job_{job}").id,
-                    "department_id": ref(f"techdept_org.{department}").id,
-                }
-            )
-            if manages:
-                ref(f"techdept_org.{manages}").write(
-                    {"manager_id": employee.id, "techdept_deputy_id": False}
-                )
-            return user, employee
+        def person(login, groups, job=None, department=None, manages=None):
+            return techdept_person(cls.env, login, groups, job, department, manages)
 
         cls.user_director, cls.emp_director = person(
             "ap_director",

@@ -132,3 +132,30 @@ class TechdeptOrgCase(TransactionCase):
                 "activity_type_id": cls.env.ref("mail.mail_activity_data_todo").id,
             }
         )
+
+
+def techdept_person(env, login, groups, job=None, department=None, manages=None):
+    """A user with the fewest ``groups`` and his employee, in ``job`` (a
+    policy role) and ``department`` (an xmlid of techdept_org), managing the
+    department ``manages`` if given. Shared by the suite's test set-ups."""
+    ref = env.ref
+    user = new_test_user(
+        env,
+        login=login,
+        groups=groups,
+        name=login.replace("_", " ").title(),
+        email=f"{login}@example.com",
+    )
+    employee = env["hr.employee"].create(
+        {
+            "name": user.name,
+            "user_id": user.id,
+            "job_id": job and ref(f"techdept_org.job_{job}").id,
+            "department_id": department and ref(f"techdept_org.{department}").id,
+        }
+    )
+    if manages:
+        ref(f"techdept_org.{manages}").write(
+            {"manager_id": employee.id, "techdept_deputy_id": False}
+        )
+    return user, employee

@@ -1,7 +1,8 @@
 import base64
 
-from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
+
+from odoo.addons.techdept_org.tests.common import techdept_person
 
 
 class TechdeptProjectCase(TransactionCase):
@@ -17,27 +18,7 @@ class TechdeptProjectCase(TransactionCase):
         cls.env["techdept.delegation"].search([]).unlink()
 
         def person(login, groups, job=None, department=None, manages=None):
-            user = new_test_user(
-                cls.env,
-                login=login,
-                groups=groups,
-                name=login.replace("_", " ").title(),
-                email=f"{login}@example.com",
-            )
-            employee = cls.env["hr.employee"].create(
-                {
-                    "name": user.name,
-                    "user_id": user.id,
-                    "job_id": job and ref(f"techdept_org.job_{job}").id,
-                    "department_id": department
-                    and ref(f"techdept_org.{department}").id,
-                }
-            )
-            if manages:
-                ref(f"techdept_org.{manages}").write(
-                    {"manager_id": employee.id, "techdept_deputy_id": False}
-                )
-            return user, employee
+            return techdept_person(cls.env, login, groups, job, department, manages)
 
         cls.user_director, cls.emp_director = person(
             "prj_director",

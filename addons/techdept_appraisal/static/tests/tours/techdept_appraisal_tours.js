@@ -5,7 +5,7 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("techdept_appraisal_score_tour", {
     steps: () => [
         {
-            trigger: ".o_list_view .o_data_row td:contains('Ap_Engineer2')",
+            trigger: ".o_list_view .o_data_row td:contains('Ap Engineer2')",
             run: "click",
         },
         ...[1, 2, 3, 4, 5].flatMap((row) => [
