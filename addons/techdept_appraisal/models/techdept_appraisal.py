@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
+
+from odoo.addons.techdept_org.models.techdept_guard import as_server, is_server
 
 from .techdept_appraisal_period import APPRAISER_OF_ROLE
 from .techdept_kpi_template import KPI_GROUPS, KPI_SOURCES
@@ -35,6 +37,19 @@ class TechdeptAppraisal(models.Model):
         "appraiser_id",
         "co_appraiser_id",
     ]
+    # Forms are generated for the month; their state follows the flow below
+    # and the approval engine, never a client's write.
+    _techdept_server_create = True
+    _techdept_server_fields = (
+        "state",
+        "period_id",
+        "employee_id",
+        "job_id",
+        "department_id",
+        "template_id",
+        "date_submitted",
+        "is_late",
+    )
     _order = "period_id desc, department_id, total_score desc, id"
 
     period_id = fields.Many2one(
@@ -212,11 +227,11 @@ class TechdeptAppraisal(models.Model):
         appraisers = {}
         for kind, key in set(APPRAISER_OF_ROLE.values()):
             if kind == "function":
-                appraisers[kind, key] = resolver.function_manager(
+                appraisers[kind, key] = resolver._function_manager(
                     key, company=period.company_id
                 )
             else:
-                appraisers[kind, key] = resolver.role_holders(
+                appraisers[kind, key] = resolver._role_holders(
                     key, company=period.company_id
                 )[:1]
         co_appraisers = self._co_appraisers(employees, period)
@@ -386,13 +401,40 @@ class TechdeptAppraisal(models.Model):
     def _is_appraiser(self):
         self.ensure_one()
         user = self.env.user
-        acting = self.env["techdept.resolver"].acting_employee(self.appraiser_id)
+        acting = self.env["techdept.resolver"]._acting_employee(self.appraiser_id)
         return user in (self.appraiser_user_id | acting.user_id) or user.has_group(
             "techdept_org.group_director"
         )
 
+    def write(self, vals):
+        if {"appraiser_id", "co_appraiser_id"} & vals.keys() and not is_server(
+            self.env
+        ):
+            if not self.env.user.has_group("techdept_org.group_director"):
+                raise AccessError(
+                    self.env._(
+                        "Only the technical director may change who appraises "
+                        "%(form)s.",
+                        form=self[:1].display_name,
+                    )
+                )
+        return super().write(vals)
+
+    def _check_appraiser(self, what):
+        for appraisal in self:
+            if not appraisal._is_appraiser():
+                raise UserError(
+                    self.env._(
+                        "Only %(appraiser)s %(what)s %(form)s.",
+                        appraiser=appraisal.appraiser_id.name,
+                        what=what,
+                        form=appraisal.display_name,
+                    )
+                )
+
     def action_refresh(self):
         """Recompute the items taken from the suite (until submission)."""
+        self._check_appraiser(self.env._("refreshes"))
         if self.filtered(lambda a: a.state not in ("draft", "scored")):
             raise UserError(
                 self.env._("Computed items are frozen once the form is submitted.")
@@ -417,7 +459,7 @@ class TechdeptAppraisal(models.Model):
                     )
                 )
             appraisal._check_all_scored()
-            appraisal.state = "scored"
+            as_server(appraisal).state = "scored"
         return True
 
     def _check_all_scored(self):
@@ -474,6 +516,32 @@ class TechdeptAppraisal(models.Model):
 
     def _on_approval_rejected(self):
         self.sudo().write({"state": "draft"})
+
+    def _approval_check_reopen(self):
+        locked = self.filtered(lambda a: a.period_id.state == "locked")
+        if locked:
+            raise UserError(
+                self.env._(
+                    "%(month)s is locked: %(form)s can no longer be reopened.",
+                    month=locked[0].period_id.name,
+                    form=locked[0].display_name,
+                )
+            )
+
+    def _on_approval_reopened(self):
+        """Back to the appraiser, who scores again and resubmits."""
+        self.sudo().write({"state": "draft"})
+        for appraisal in self.sudo():
+            # The employee has nothing to acknowledge any more.
+            appraisal.activity_ids.filtered(
+                lambda a, user=appraisal.employee_user_id: a.user_id == user
+            ).unlink()
+        for appraisal in self.filtered("appraiser_user_id"):
+            appraisal.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Score again and resubmit this appraisal"),
+                user_id=appraisal.appraiser_user_id.id,
+            )
 
     def action_acknowledge(self):
         for appraisal in self:
@@ -535,7 +603,25 @@ class TechdeptAppraisal(models.Model):
 class TechdeptAppraisalLine(models.Model):
     _name = "techdept.appraisal.line"
     _description = "Appraisal Item"
+    _inherit = ["techdept.approval.child.mixin"]
     _order = "appraisal_id, sequence, id"
+    # Items come from the template when the month is generated; only their
+    # score and comment are entered, by their scorer.
+    _approval_parent_field = "appraisal_id"
+    _techdept_server_create = True
+    _techdept_server_fields = (
+        "appraisal_id",
+        "template_line_id",
+        "sequence",
+        "group",
+        "weight",
+        "max_score",
+        "source",
+        "target",
+        "value",
+        "scorer",
+        "is_scored",
+    )
 
     appraisal_id = fields.Many2one(
         "techdept.appraisal", required=True, ondelete="cascade", index=True
@@ -574,12 +660,13 @@ class TechdeptAppraisalLine(models.Model):
                 )
 
     def write(self, vals):
-        if ({"score", "comment"} & vals.keys()) and not self.env.su:
+        if ({"score", "comment"} & vals.keys()) and not is_server(self.env):
             for line in self:
                 line._check_can_score()
-            if "score" in vals:
-                vals = dict(vals, is_scored=True)
-        return super().write(vals)
+        result = super().write(vals)
+        if "score" in vals:
+            as_server(self).write({"is_scored": True})
+        return result
 
     def _check_can_score(self):
         self.ensure_one()
@@ -600,7 +687,7 @@ class TechdeptAppraisalLine(models.Model):
         if self.scorer == "co_appraiser":
             allowed = appraisal.co_appraiser_user_id
         else:
-            acting = self.env["techdept.resolver"].acting_employee(
+            acting = self.env["techdept.resolver"]._acting_employee(
                 appraisal.appraiser_id
             )
             allowed = appraisal.appraiser_user_id | acting.user_id

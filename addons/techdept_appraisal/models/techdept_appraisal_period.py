@@ -1,7 +1,9 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.techdept_org.models.techdept_guard import as_server, is_server
 
 # Who appraises whom (policy 4.3.1 item 7, 4.4.1 item 7, 4.5.1 item 7, 4.2
 # item 4): the appraiser is found through the function or role he holds, so
@@ -25,7 +27,9 @@ class TechdeptAppraisalPeriod(models.Model):
 
     _name = "techdept.appraisal.period"
     _description = "Appraisal Month"
+    _inherit = ["techdept.guard.mixin"]
     _order = "date_from desc"
+    _techdept_server_fields = ("state",)
 
     name = fields.Char(compute="_compute_name", store=True)
     date_from = fields.Date(string="Month", required=True)
@@ -97,9 +101,21 @@ class TechdeptAppraisalPeriod(models.Model):
                 vals.setdefault("deadline", self._month_defaults(start)["deadline"])
         return super().create(vals_list)
 
+    def _check_director(self):
+        if not is_server(self.env) and not self.env.user.has_group(
+            "techdept_org.group_director"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only the technical director generates and locks the months "
+                    "of appraisals."
+                )
+            )
+
     def action_generate(self):
         """Create the missing appraisals of the month; running it again
         creates nothing twice."""
+        self._check_director()
         for period in self:
             if period.state == "locked":
                 raise UserError(self.env._("%(month)s is locked.", month=period.name))
@@ -108,7 +124,8 @@ class TechdeptAppraisalPeriod(models.Model):
 
     def action_lock(self):
         """Lock the month: acknowledged forms can no longer change."""
-        for period in self:
+        self._check_director()
+        for period in self.sudo():
             pending = period.appraisal_ids.filtered(lambda a: a.state != "acknowledged")
             if pending:
                 raise UserError(
@@ -119,7 +136,7 @@ class TechdeptAppraisalPeriod(models.Model):
                     )
                 )
             period.appraisal_ids.write({"state": "locked"})
-            period.state = "locked"
+            as_server(period).state = "locked"
         return True
 
     @api.model

@@ -9,8 +9,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import float_compare
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 BONUS_STREAMS = [
     ("presales", "Presales"),
     ("implementation", "Implementation"),
@@ -105,6 +103,7 @@ class TechdeptBonusPool(models.Model):
     def action_propose_lines(self):
         """(Re)build the lines from the project: contributions already typed
         for the same employee and stream are kept, new ones start at 1.0."""
+        self.check_access("write")
         for pool in self:
             kept = {
                 (line.stream, line.employee_id): line.contribution
@@ -126,9 +125,19 @@ class TechdeptBonusPool(models.Model):
         return True
 
     def action_export_xlsx(self):
-        """The payroll sheet of the pool, attached to it and downloaded."""
+        """Download the payroll sheet of the pool: made on request for the
+        user who asks, and stored nowhere."""
         self.ensure_one()
         self.check_access("read")
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/techdept_appraisal/xlsx/bonus/{self.id}",
+            "target": "self",
+        }
+
+    def _techdept_xlsx_file(self):
+        """(file name, content) of the pool's payroll sheet."""
+        self.ensure_one()
         labels = dict(
             self.env["techdept.bonus.line"]
             ._fields["stream"]
@@ -161,20 +170,7 @@ class TechdeptBonusPool(models.Model):
         sheet.set_column(0, 1, 24)
         sheet.set_column(2, 4, 14)
         workbook.close()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.name}.xlsx",
-                "raw": output.getvalue(),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": XLSX_MIMETYPE,
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        return f"{self.name}.xlsx", output.getvalue()
 
     def _bonus_stream_employees(self):
         """{stream: employees} proposed for the pool's project."""
@@ -245,19 +241,6 @@ class TechdeptBonusPool(models.Model):
             line: self.currency_id.round(units[line] * unit) for line in self.line_ids
         }
 
-    def _bonus_check_lines_editable(self):
-        """Lines follow their pool: frozen while it is in review or approved."""
-        frozen = self.filtered(lambda p: p.approval_state in ("pending", "approved"))
-        if frozen and not self.env.context.get("techdept_approval_unlock"):
-            raise UserError(
-                self.env._(
-                    "The bonus pool %(pool)s is in review or "
-                    "approved: its lines cannot "
-                    "change. Withdraw it from review first.",
-                    pool=frozen[0].name,
-                )
-            )
-
     def _approval_check_submit(self):
         if not self.env.user.has_group("techdept_org.group_manager"):
             raise UserError(self.env._("Only a manager may submit a bonus pool."))
@@ -304,6 +287,15 @@ class TechdeptBonusPool(models.Model):
                     )
                 )
 
+    def _on_approval_reopened(self):
+        """Back to the manager who drew the pool up."""
+        for pool in self.sudo().filtered("create_uid"):
+            pool.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Revise and resubmit this bonus pool"),
+                user_id=pool.create_uid.id,
+            )
+
     def _approval_check(self, action):
         result = super()._approval_check(action)
         if action == "approve":
@@ -323,7 +315,10 @@ class TechdeptBonusPool(models.Model):
 class TechdeptBonusLine(models.Model):
     _name = "techdept.bonus.line"
     _description = "Project Bonus Line"
+    _inherit = ["techdept.approval.child.mixin"]
     _order = "pool_id, stream, id"
+    # Lines follow their pool: frozen while it is in review or approved.
+    _approval_parent_field = "pool_id"
 
     pool_id = fields.Many2one(
         "techdept.bonus.pool", required=True, index=True, ondelete="cascade"
@@ -406,26 +401,6 @@ class TechdeptBonusLine(models.Model):
                         employee=line.employee_id.name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        pools = self.env["techdept.bonus.pool"].browse(
-            [vals["pool_id"] for vals in vals_list if vals.get("pool_id")]
-        )
-        pools._bonus_check_lines_editable()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.pool_id._bonus_check_lines_editable()
-        if "pool_id" in vals:
-            self.env["techdept.bonus.pool"].browse(
-                vals["pool_id"]
-            )._bonus_check_lines_editable()
-        return super().write(vals)
-
-    def unlink(self):
-        self.pool_id._bonus_check_lines_editable()
-        return super().unlink()
 
     def _bonus_weight(self):
         return max(self.contribution, 0.0) * self.coefficient

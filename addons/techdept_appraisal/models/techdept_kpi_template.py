@@ -2,6 +2,16 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from odoo.addons.techdept_org.models.techdept_guard import (
+    has_server_flag,
+    is_server,
+    with_server_flag,
+)
+
+# Raised while a template writes its items as a whole: their total is then
+# checked once, by the template.
+_TEMPLATE_WRITE = "techdept_kpi_template_write"
+
 KPI_SOURCES = [
     ("manual", "Scored by Hand"),
     ("worklog_hours", "Presales Work Log Hours"),
@@ -52,6 +62,15 @@ class TechdeptKpiTemplate(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        template = with_server_flag(self, _TEMPLATE_WRITE)
+        return super(TechdeptKpiTemplate, template).create(vals_list)
+
+    def write(self, vals):
+        template = with_server_flag(self, _TEMPLATE_WRITE)
+        return super(TechdeptKpiTemplate, template).write(vals)
+
     @api.constrains("job_ids")
     def _check_one_template_per_job(self):
         for template in self:
@@ -96,6 +115,31 @@ class TechdeptKpiTemplateLine(models.Model):
         default="appraiser",
         help="Project items are scored by the implementation manager as co-appraiser.",
     )
+
+    def _check_template_totals(self, templates):
+        """Items changed one by one (not through their template's form) must
+        keep their template's total at 100."""
+        if not (is_server(self.env) or has_server_flag(self.env, _TEMPLATE_WRITE)):
+            templates.exists()._check_total_weight()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        self._check_template_totals(lines.template_id)
+        return lines
+
+    def write(self, vals):
+        templates = self.template_id
+        result = super().write(vals)
+        if {"weight", "template_id"} & vals.keys():
+            self._check_template_totals(templates | self.template_id)
+        return result
+
+    def unlink(self):
+        templates = self.template_id
+        result = super().unlink()
+        self._check_template_totals(templates)
+        return result
 
     @api.constrains("weight", "max_score", "target")
     def _check_values(self):

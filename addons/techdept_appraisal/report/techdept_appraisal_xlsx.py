@@ -5,29 +5,25 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from odoo import models
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 class TechdeptAppraisalPeriod(models.Model):
     _inherit = "techdept.appraisal.period"
 
     def action_export_xlsx(self):
-        """Store the month's sheet on the month and download it."""
+        """Download the month's sheet: made on request for the user who asks,
+        with the forms he may read, and stored nowhere."""
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"appraisals-{self.name}.xlsx",
-                "raw": self._techdept_xlsx_sheet(),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": XLSX_MIMETYPE,
-            }
-        )
+        self.check_access("read")
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
+            "url": f"/techdept_appraisal/xlsx/period/{self.id}",
             "target": "self",
         }
+
+    def _techdept_xlsx_file(self):
+        """(file name, content) of the month's sheet."""
+        self.ensure_one()
+        return f"appraisals-{self.name}.xlsx", self._techdept_xlsx_sheet()
 
     def _techdept_xlsx_columns(self):
         """(key, header) of the sheet's columns; the item groups come between

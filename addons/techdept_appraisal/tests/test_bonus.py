@@ -1,4 +1,3 @@
-import base64
 import io
 from datetime import date
 
@@ -286,9 +285,9 @@ class TestBonus(TransactionCase):
         self.assertEqual(pool.approval_state, "approved")
         with self.assertRaisesRegex(UserError, "cannot be changed"):
             pool.amount = 2000.0
-        with self.assertRaisesRegex(UserError, "lines cannot change"):
+        with self.assertRaisesRegex(UserError, "Bonus Line cannot change"):
             pool.line_ids[0].contribution = 5.0
-        with self.assertRaisesRegex(UserError, "lines cannot change"):
+        with self.assertRaisesRegex(UserError, "Bonus Line cannot change"):
             pool.line_ids[0].unlink()
         with self.assertRaises(UserError):
             pool.action_propose_lines()
@@ -331,13 +330,16 @@ class TestBonus(TransactionCase):
         pool.action_propose_lines()
         action = pool.action_export_xlsx()
         self.assertEqual(action["type"], "ir.actions.act_url")
-        attachment = self.env["ir.attachment"].search(
-            [("res_model", "=", pool._name), ("res_id", "=", pool.id)]
+        self.assertEqual(action["url"], f"/techdept_appraisal/xlsx/bonus/{pool.id}")
+        # Made on request, stored nowhere.
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", pool._name), ("res_id", "=", pool.id)]
+            )
         )
-        self.assertIn(f"/web/content/{attachment.id}", action["url"])
-        sheet = openpyxl.load_workbook(
-            io.BytesIO(base64.b64decode(attachment.datas))
-        ).active
+        filename, content = pool._techdept_xlsx_file()
+        self.assertEqual(filename, f"{pool.name}.xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(
             rows[0], ("Employee", "Stream", "Contribution", "Coefficient", "Amount")

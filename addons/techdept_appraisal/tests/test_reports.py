@@ -187,19 +187,23 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
         self.assertIn(f"I2:I{count + 1}", ranges)
         self.assertIn(f"J2:J{count + 1}", ranges)
 
-    def test_export_creates_the_attachment(self):
+    def test_export_is_streamed_not_stored(self):
         action = self.period.with_user(self.user_director).action_export_xlsx()
-        attachment = self.env["ir.attachment"].search(
-            [
-                ("res_model", "=", "techdept.appraisal.period"),
-                ("res_id", "=", self.period.id),
-            ]
-        )
-        self.assertEqual(len(attachment), 1)
-        self.assertEqual(attachment.name, "appraisals-2026-11.xlsx")
         self.assertEqual(action["type"], "ir.actions.act_url")
-        self.assertEqual(action["url"], f"/web/content/{attachment.id}?download=true")
-        self.assertTrue(attachment.raw.startswith(b"PK"))
+        self.assertEqual(
+            action["url"], f"/techdept_appraisal/xlsx/period/{self.period.id}"
+        )
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [
+                    ("res_model", "=", "techdept.appraisal.period"),
+                    ("res_id", "=", self.period.id),
+                ]
+            )
+        )
+        filename, content = self.period._techdept_xlsx_file()
+        self.assertEqual(filename, "appraisals-2026-11.xlsx")
+        self.assertTrue(content.startswith(b"PK"))
 
 
 @tagged("post_install", "-at_install")

@@ -3,6 +3,22 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.techdept_org.models.techdept_guard import (
+    check_client_values,
+    has_server_flag,
+)
+
+# The lead's checklist and its figures are the server's to write.
+_SERVER_FIELDS = {
+    "techdept_item_ids",
+    "techdept_item_count",
+    "techdept_item_done_count",
+    "techdept_progress",
+    "techdept_blocked",
+}
+# Raised by the force wizard once it checked who forces and why.
+FORCE_FLAG = "techdept_force_stage"
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -103,23 +119,29 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_client_values(self, vals_list, _SERVER_FIELDS, "create")
         leads = super().create(vals_list)
         leads._techdept_check_gate_from_start()
         leads._techdept_sync_items()
         return leads
 
     def write(self, vals):
-        if not vals.get("stage_id"):
+        check_client_values(self, [vals], _SERVER_FIELDS)
+        if "stage_id" not in vals:
             return super().write(vals)
-        stage = self.env["crm.stage"].browse(vals["stage_id"])
+        # Clearing the stage is a move back, to before the first stage; the
+        # next move is then checked from the first stage on.
+        stage = self.env["crm.stage"].browse(vals["stage_id"] or ())
         moving = self.filtered(lambda lead: lead.stage_id != stage)
         backward = moving.filtered(
             lambda lead: (
-                lead.stage_id and lead.stage_id._techdept_key() > stage._techdept_key()
+                lead.stage_id
+                and (not stage or lead.stage_id._techdept_key() > stage._techdept_key())
             )
         )
         origins = {lead: lead.stage_id for lead in backward}
-        (moving - backward)._techdept_check_gate(stage)
+        if stage:
+            (moving - backward)._techdept_check_gate(stage)
         result = super().write(vals)
         moving._techdept_sync_items()
         for lead, origin in origins.items():
@@ -127,31 +149,16 @@ class CrmLead(models.Model):
                 body=self.env._(
                     "Moved back from %(origin)s to %(stage)s.",
                     origin=origin.name,
-                    stage=stage.name,
+                    stage=stage.name or self.env._("no stage"),
                 ),
                 subtype_xmlid="mail.mt_note",
             )
         return result
 
     def _techdept_gate_forced(self):
-        """A forced move: asked through the force wizard, by a user allowed
-        to force (checked here, not trusted from the context)."""
-        if not self.env.context.get("techdept_force_stage"):
-            return False
-        if self.env.su:
-            return True
-        user = self.env.user
-        if not (
-            user.has_group("techdept_org.group_director")
-            or user.has_group("techdept_org.group_gm_office")
-        ):
-            raise UserError(
-                self.env._(
-                    "Only the technical director or the general manager's office may "
-                    "force a lead past its stage items."
-                )
-            )
-        return True
+        """A forced move: only through the force wizard (see
+        techdept.stage.force.wizard), never from a context a client sends."""
+        return has_server_flag(self.env, FORCE_FLAG)
 
     def _techdept_check_gate(self, stage):
         """Refuse to move these leads forward to ``stage`` while a blocking
@@ -163,8 +170,10 @@ class CrmLead(models.Model):
         # The pipeline has a handful of stages and items: read them whole.
         stages = self.env["crm.stage"].search([("id", "!=", 0)])
         keys = {s.id: s._techdept_key() for s in stages}
+        # A lead without a stage starts from the first one.
+        first = min(keys.values(), default=target)
         lowest = min(
-            (keys.get(lead.stage_id.id, target) for lead in self), default=target
+            (keys.get(lead.stage_id.id, first) for lead in self), default=target
         )
         crossed = stages.filtered(lambda s: lowest <= keys[s.id] < target)
         if not crossed:
@@ -184,7 +193,7 @@ class CrmLead(models.Model):
         by_key = {(line.lead_id.id, line.item_id.id): line for line in lines}
         problems = []
         for lead in self:
-            start = keys.get(lead.stage_id.id, target)
+            start = keys.get(lead.stage_id.id, first)
             missing = []
             for item in items:
                 if not start <= keys[item.stage_id.id] < target:

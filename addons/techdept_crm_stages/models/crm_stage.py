@@ -1,5 +1,9 @@
 from odoo import api, fields, models
 
+from odoo.addons.techdept_org.models.techdept_guard import with_server_flag
+
+from .crm_lead import FORCE_FLAG
+
 # Odoo's default pipeline and the policy stage that takes over each one.
 _DEFAULT_STAGES = {
     "crm.stage_lead1": "techdept_crm_stages.stage_first_contact",
@@ -34,8 +38,9 @@ class CrmStage(models.Model):
         Proposition, Won) to the matching policy stage and delete the
         default ones, which Odoo lets a database remove. The leads existed
         before the policy did: the gate does not apply to this move."""
-        Lead = self.env["crm.lead"].with_context(
-            active_test=False, techdept_force_stage=True, tracking_disable=True
+        Lead = with_server_flag(
+            self.env["crm.lead"].with_context(active_test=False, tracking_disable=True),
+            FORCE_FLAG,
         )
         for old_xmlid, new_xmlid in _DEFAULT_STAGES.items():
             old = self.env.ref(old_xmlid, raise_if_not_found=False)

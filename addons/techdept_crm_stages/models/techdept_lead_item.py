@@ -20,6 +20,15 @@ class TechdeptLeadItem(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "techdept.approval.mixin"]
     _order = "lead_id, stage_sequence, item_sequence, id"
     _approval_locked_fields = ["lead_id", "item_id"]
+    # Items are given to a lead by the server as it moves through the stages.
+    _techdept_server_create = True
+    _techdept_server_fields = (
+        "lead_id",
+        "item_id",
+        "done_date",
+        "done_by_id",
+        "upload_activity_id",
+    )
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     item_id = fields.Many2one(
@@ -191,11 +200,11 @@ class TechdeptLeadItem(models.Model):
         if function == "presales":
             return (
                 self.lead_id.techdept_presales_user_id
-                or resolver.function_manager("presales").user_id
+                or resolver._function_manager("presales").user_id
             )
         if function == "sales":
             return self.lead_id.user_id
-        return resolver.function_manager(function).user_id
+        return resolver._function_manager(function).user_id
 
     def _schedule_todo(self, summary):
         """Give the item's responsible a to-do on the lead (one at a time)."""

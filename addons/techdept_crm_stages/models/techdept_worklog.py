@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+from odoo.addons.techdept_org.models.techdept_guard import is_server
 
 WORKLOG_KINDS = [
     ("project_support", "Presales Project Support"),
@@ -18,6 +20,7 @@ class TechdeptWorklog(models.Model):
 
     _name = "techdept.worklog"
     _description = "Presales Work Log"
+    _inherit = ["techdept.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -50,6 +53,41 @@ class TechdeptWorklog(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
+
+    def _techdept_check_employee(self):
+        """An engineer logs his own time; a manager may log or correct the
+        time of the departments he manages, the director anybody's."""
+        if is_server(self.env):
+            return
+        user = self.env.user
+        if user.has_group("techdept_org.group_director"):
+            return
+        for line in self.sudo():
+            employee = line.employee_id
+            if employee.user_id == user:
+                continue
+            department = employee.department_id
+            managers = (department.manager_id | department.parent_id.manager_id).user_id
+            if not user.has_group("techdept_org.group_manager") or user not in managers:
+                raise AccessError(
+                    self.env._(
+                        "You may not log time for %(employee)s: only he, his "
+                        "managers or the technical director may.",
+                        employee=employee.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._techdept_check_employee()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "employee_id" in vals:
+            self._techdept_check_employee()
+        return result
 
     @api.constrains("hours")
     def _check_hours(self):

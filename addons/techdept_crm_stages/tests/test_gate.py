@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import TechdeptCrmCase
@@ -187,10 +187,12 @@ class TestStageGate(TechdeptCrmCase):
                     }
                 )
             )
-            with self.assertRaisesRegex(UserError, "Only the technical director"):
+            with self.assertRaisesRegex(AccessError, "Only the technical director"):
                 wizard.action_confirm()
-            # Nor through the context of an RPC call.
-            with self.assertRaisesRegex(UserError, "Only the technical director"):
+        # Nor through the context of an RPC call, whoever sends it: the gate
+        # applies.
+        for user in (self.user_presales_mgr, self.user_sales, self.user_director):
+            with self.assertRaisesRegex(UserError, "cannot move to"):
                 lead.with_user(user).with_context(techdept_force_stage=True).write(
                     {"stage_id": self.stage3.id}
                 )

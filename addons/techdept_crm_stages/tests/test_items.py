@@ -39,7 +39,7 @@ class TestStageItems(TechdeptCrmCase):
         line.with_user(self.user_presales).action_approval_submit()
         self.assertEqual(line.state, "pending")
         # Frozen while in review.
-        with self.assertRaisesRegex(UserError, "in review"):
+        with self.assertRaisesRegex(UserError, "under review or approved"):
             line.document_ids[0].with_user(self.user_presales).name = "Changed"
 
         order = [

@@ -1,6 +1,9 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from odoo.addons.techdept_org.models.techdept_guard import with_server_flag
+
+from ..models.crm_lead import FORCE_FLAG
 from .common import TechdeptCrmCase
 
 
@@ -50,7 +53,7 @@ class TestCrmSecurity(TechdeptCrmCase):
 
     def test_commerce_sees_only_what_it_delivers_or_reviews(self):
         self.assertFalse(self._items(self.user_commerce))
-        self.mine.sudo().with_context(techdept_force_stage=True).write(
+        with_server_flag(self.mine.sudo(), FORCE_FLAG).write(
             {"stage_id": self.stage3.id}
         )
         self.env.flush_all()

@@ -1,5 +1,9 @@
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.techdept_org.models.techdept_guard import with_server_flag
+
+from ..models.crm_lead import FORCE_FLAG
 
 
 class TechdeptStageForceWizard(models.TransientModel):
@@ -16,9 +20,20 @@ class TechdeptStageForceWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        user = self.env.user
+        if not (
+            user.has_group("techdept_org.group_director")
+            or user.has_group("techdept_org.group_gm_office")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only the technical director or the general manager's office "
+                    "may force a lead past its stage items."
+                )
+            )
         if not (self.reason or "").strip():
             raise UserError(self.env._("Give the reason for forcing the move."))
-        leads = self.lead_ids.with_context(techdept_force_stage=True)
+        leads = with_server_flag(self.lead_ids, FORCE_FLAG)
         origins = {lead: lead.stage_id for lead in leads}
         leads.write({"stage_id": self.stage_id.id})
         for lead, origin in origins.items():

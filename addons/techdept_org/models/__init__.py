@@ -1,3 +1,4 @@
+from . import techdept_guard
 from . import techdept_duty
 from . import hr_department
 from . import hr_job
@@ -7,6 +8,7 @@ from . import techdept_delegation
 from . import techdept_resolver
 from . import hr_leave
 from . import mail_activity
+from . import ir_attachment
 from . import techdept_approval_chain
 from . import techdept_approval_line
 from . import techdept_approval_mixin

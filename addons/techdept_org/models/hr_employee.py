@@ -26,14 +26,14 @@ class HrEmployee(models.Model):
         """Map each employee to the manager he reports to outside any project:
         whoever acts today for the manager of his department."""
         resolver = self.env["techdept.resolver"]
-        managers = resolver.acting_managers(self.department_id, date)
+        managers = resolver._acting_managers(self.department_id, date)
         result = {}
         for employee in self:
             department = employee.department_id
             manager = managers.get(department, self.browse())
             while manager == employee and department.parent_id:
                 department = department.parent_id
-                manager = resolver.acting_managers(department, date)[department]
+                manager = resolver._acting_managers(department, date)[department]
             result[employee] = manager if manager != employee else self.browse()
         return result
 

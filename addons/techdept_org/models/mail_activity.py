@@ -1,4 +1,10 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .techdept_guard import is_server
+
+# Set by the server when it moves or creates an activity; never by a client.
+_SERVER_FIELDS = {"techdept_delegation_id", "techdept_approval_line_id"}
 
 
 class MailActivity(models.Model):
@@ -22,11 +28,31 @@ class MailActivity(models.Model):
         readonly=True,
     )
 
+    def _techdept_check_client_values(self, vals_list):
+        if is_server(self.env):
+            return
+        sent = set().union(*(vals.keys() for vals in vals_list)) & _SERVER_FIELDS
+        sent |= _SERVER_FIELDS & {
+            key[8:] for key in self.env.context if key.startswith("default_")
+        }
+        if sent:
+            raise AccessError(
+                self.env._(
+                    "Activities are moved by delegations and linked to approval "
+                    "steps by the system only."
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._techdept_check_client_values(vals_list)
         activities = super().create(vals_list)
         activities._techdept_follow_delegations()
         return activities
+
+    def write(self, vals):
+        self._techdept_check_client_values([vals])
+        return super().write(vals)
 
     def _techdept_follow_delegations(self):
         """Hand activities assigned to someone away to whoever acts for him."""

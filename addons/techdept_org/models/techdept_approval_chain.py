@@ -35,6 +35,14 @@ class TechdeptApprovalChain(models.Model):
     allow_self_approval = fields.Boolean(
         help="Whoever submits a record may also approve its steps.",
     )
+    reopen_role = fields.Selection(
+        TECHDEPT_ROLES,
+        string="Reopened By",
+        default="director",
+        required=True,
+        help="Who may give an approved record back for revision, with a "
+        "written reason (whoever acts for him too).",
+    )
     description = fields.Text(translate=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
 
@@ -174,7 +182,7 @@ class TechdeptApprovalStep(models.Model):
                 department = employee.department_id
                 above = self.env["hr.employee"]
                 while department and (not above or above == employee):
-                    above = resolver.acting_managers(department)[department]
+                    above = resolver._acting_managers(department)[department]
                     department = department.parent_id
                 users = above.user_id if above != employee else Users
         return users

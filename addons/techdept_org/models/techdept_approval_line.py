@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.osv import expression
 
 
 class TechdeptApprovalLine(models.Model):
@@ -147,7 +149,7 @@ class TechdeptApprovalLine(models.Model):
         employee = user.employee_id
         if not employee:
             return user
-        represented = self.env["techdept.resolver"].represented(employee)
+        represented = self.env["techdept.resolver"]._represented(employee)
         return user | represented.user_id
 
     def _can_review_domain(self):
@@ -179,11 +181,78 @@ class TechdeptApprovalLine(models.Model):
         if user in pending:
             return user
         represented = (
-            self.env["techdept.resolver"].represented(user.employee_id).user_id
+            self.env["techdept.resolver"]._represented(user.employee_id).user_id
             if user.employee_id
             else user.browse()
         )
         return (pending & represented)[:1]
+
+    # Access: a step, its comment and its decisions are for whoever may read
+    # the record it concerns, for its approvers (and whoever acts for them)
+    # and for the technical director. A record rule on res_model/res_id
+    # cannot say this; the domain below is built from subqueries instead, so
+    # a search stays one query.
+
+    @api.model
+    def _techdept_sees_all(self):
+        return self.env.su or self.env.user.has_group("techdept_org.group_director")
+
+    @api.model
+    def _techdept_approvable_models(self):
+        return [
+            name
+            for name in self.pool.descendants(["techdept.approval.mixin"], "_inherit")
+            if not self.pool[name]._abstract and not self.pool[name]._transient
+        ]
+
+    @api.model
+    def _techdept_access_domain(self):
+        """Lines the current user may read."""
+        parts = [[("approver_ids", "in", self._acting_for_users().ids)]]
+        for model in self._techdept_approvable_models():
+            Model = self.env[model]
+            if not Model.has_access("read"):
+                continue
+            query = Model.with_context(active_test=False)._search([])
+            parts.append([("res_model", "=", model), ("res_id", "in", query)])
+        return expression.OR(parts)
+
+    @api.model
+    def _techdept_implies_reviewer(self, domain):
+        """Whether ``domain`` keeps only steps the user may review now (My
+        Approvals): those are his to read, no need to add the access domain."""
+        domain = expression.normalize_domain(domain)
+        if any(token in ("|", "!") for token in domain):
+            return False
+        return ("can_review", "=", True) in [
+            tuple(leaf) if isinstance(leaf, (list, tuple)) else leaf for leaf in domain
+        ]
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if not self._techdept_sees_all() and not self._techdept_implies_reviewer(
+            domain
+        ):
+            domain = expression.AND([domain, self._techdept_access_domain()])
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if result or self._techdept_sees_all() or not self._ids:
+            return result
+        allowed = self.sudo().search(
+            expression.AND([[("id", "in", self.ids)], self._techdept_access_domain()])
+        )
+        forbidden = self - allowed.with_env(self.env)
+        if forbidden:
+            return forbidden, lambda: AccessError(
+                self.env._(
+                    "You may not read the approval steps of records you cannot "
+                    "read: %(steps)s.",
+                    steps=", ".join(forbidden.sudo().mapped("step_name")),
+                )
+            )
+        return None
 
     def action_open_record(self):
         self.ensure_one()
@@ -225,7 +294,8 @@ class TechdeptApprovalDecision(models.Model):
         help="The absent approver the deputy acted for.",
     )
     decision = fields.Selection(
-        [("approved", "Approved"), ("rejected", "Rejected")], required=True
+        [("approved", "Approved"), ("rejected", "Rejected"), ("reopened", "Reopened")],
+        required=True,
     )
     comment = fields.Text()
     date = fields.Datetime(required=True, default=fields.Datetime.now)
@@ -234,3 +304,27 @@ class TechdeptApprovalDecision(models.Model):
         help="What the approver had in front of him: the record's name and "
         "last change.",
     )
+
+    # Access: a decision follows its step (see techdept.approval.line).
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        Line = self.env["techdept.approval.line"]
+        if not Line._techdept_sees_all():
+            lines = Line.with_context(active_test=False)._search([])
+            domain = expression.AND([domain, [("line_id", "in", lines)]])
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        Line = self.env["techdept.approval.line"]
+        if result or Line._techdept_sees_all() or not self._ids:
+            return result
+        lines = self.sudo().line_id
+        visible = lines.with_env(self.env)._filtered_access("read")
+        forbidden = self.filtered(lambda d: d.sudo().line_id not in visible.sudo())
+        if forbidden:
+            return forbidden, lambda: AccessError(
+                self.env._("You may not read decisions on records you cannot read.")
+            )
+        return None

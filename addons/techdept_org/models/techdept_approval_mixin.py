@@ -4,7 +4,10 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-# Fields the engine writes itself; they are never locked.
+from .techdept_guard import as_server, has_server_token, join_names
+
+# Fields the engine writes itself, only in its transitions: no client writes
+# them, and they are never locked.
 _ENGINE_FIELDS = {
     "approval_state",
     "approval_chain_id",
@@ -13,6 +16,8 @@ _ENGINE_FIELDS = {
     "approval_submitted_date",
     "approval_line_ids",
 }
+# States in which a record and its parts are frozen.
+FROZEN_STATES = ("pending", "approved")
 
 
 class TechdeptApprovalMixin(models.AbstractModel):
@@ -26,13 +31,21 @@ class TechdeptApprovalMixin(models.AbstractModel):
     - list the fields the approval covers: ``_approval_locked_fields``
       (default: every stored field but the engine's and mail's);
     - react: ``_on_approval_submitted()``, ``_on_approval_done()``,
-      ``_on_approval_rejected()``; refuse a submission: ``_approval_check_submit()``.
+      ``_on_approval_rejected()``, ``_on_approval_withdrawn()``,
+      ``_on_approval_reopened()``; refuse a
+      submission: ``_approval_check_submit()``, a reopening:
+      ``_approval_check_reopen()``.
 
     Every transition goes through ``_approval_check()``, which raises a clear
-    error naming who may act.
+    error naming who may act. The engine's fields change only inside its
+    transitions (no client writes or creates them, whatever the context);
+    a record in review or approved is frozen, and so are its parts (see
+    ``techdept.approval.child.mixin``); the one way back from an approval is
+    ``action_approval_reopen()``, with a written reason.
     """
 
     _name = "techdept.approval.mixin"
+    _inherit = ["techdept.guard.mixin"]
     _description = "Approvable Record"
 
     _approval_chain_code = None
@@ -87,6 +100,10 @@ class TechdeptApprovalMixin(models.AbstractModel):
         search="_search_can_approve",
         help="The current user may approve or reject the record's current step.",
     )
+    can_reopen = fields.Boolean(
+        compute="_compute_can_reopen",
+        help="The current user may reopen the approved record.",
+    )
 
     @api.depends("approval_line_ids.state", "approval_line_ids.approver_ids")
     def _compute_approval_current(self):
@@ -114,6 +131,14 @@ class TechdeptApprovalMixin(models.AbstractModel):
         reviewable = {line.res_id for line in Line.sudo().browse(ids)}
         for record in self:
             record.can_approve = record.id in reviewable
+
+    @api.depends_context("uid")
+    @api.depends("approval_state", "approval_chain_id")
+    def _compute_can_reopen(self):
+        for record in self:
+            record.can_reopen = (
+                record.approval_state == "approved" and record._approval_may_reopen()
+            )
 
     def _search_can_approve(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -146,6 +171,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
             "reject": escape(self.env._("Reject")),
             "withdraw": escape(self.env._("Withdraw")),
             "confirm": escape(self.env._("Withdraw this record from review?")),
+            "reopen": escape(self.env._("Reopen")),
             "in_review": escape(self.env._("In review")),
             "approvals": escape(self.env._("Approvals")),
         }
@@ -168,7 +194,10 @@ class TechdeptApprovalMixin(models.AbstractModel):
             <button name="action_approval_cancel" type="object"
                 string="{label["withdraw"]}" invisible="approval_state != 'pending'"
                 confirm="{label["confirm"]}"/>
+            <button name="action_approval_reopen" type="object"
+                string="{label["reopen"]}" invisible="not can_reopen"/>
             <field name="can_approve" invisible="1"/>
+            <field name="can_reopen" invisible="1"/>
             <field name="approval_required" invisible="1"/>
             </div>"""
         for node in etree.fromstring(buttons):
@@ -258,8 +287,15 @@ class TechdeptApprovalMixin(models.AbstractModel):
             and name not in models.MAGIC_COLUMNS
         }
 
+    @api.model
+    def _techdept_server_field_names(self):
+        return super()._techdept_server_field_names() | _ENGINE_FIELDS
+
     def _approval_check_submit(self):
         """Raise a UserError when the record is not ready for review."""
+
+    def _approval_check_reopen(self):
+        """Raise a UserError when the approved record may not be reopened."""
 
     def _on_approval_submitted(self):
         """Called once the first step is open."""
@@ -270,16 +306,25 @@ class TechdeptApprovalMixin(models.AbstractModel):
     def _on_approval_rejected(self):
         """Called when a step is rejected."""
 
+    def _on_approval_withdrawn(self):
+        """Called when the submitter (or the director) withdraws the record
+        from review."""
+
+    def _on_approval_reopened(self):
+        """Called when an approved record is reopened: give it back to
+        whoever must revise it."""
+
     # The guard
 
     def _approval_check(self, action):
         """Raise a UserError unless the current user may perform ``action``
-        (submit, approve, reject, cancel) on every record of ``self``."""
+        (submit, approve, reject, cancel, reopen) on every record of ``self``."""
         allowed_states = {
             "submit": ("draft", "rejected", "cancelled"),
             "approve": ("pending",),
             "reject": ("pending",),
             "cancel": ("pending",),
+            "reopen": ("approved",),
         }[action]
         labels = dict(self._fields["approval_state"]._description_selection(self.env))
         for record in self:
@@ -327,8 +372,18 @@ class TechdeptApprovalMixin(models.AbstractModel):
                         record=record.display_name,
                     )
                 )
+            if action == "reopen" and not record._approval_may_reopen():
+                raise UserError(
+                    self.env._(
+                        "Only the %(role)s may reopen %(record)s.",
+                        role=record._approval_reopen_role_label(),
+                        record=record.display_name,
+                    )
+                )
         if action == "submit":
             self.check_access("write")
+        if action == "reopen":
+            self._approval_check_reopen()
 
     def _approval_action_label(self, action):
         return {
@@ -336,13 +391,39 @@ class TechdeptApprovalMixin(models.AbstractModel):
             "approve": self.env._("approved"),
             "reject": self.env._("rejected"),
             "cancel": self.env._("withdrawn"),
+            "reopen": self.env._("reopened"),
         }[action]
+
+    def _approval_reopen_role(self):
+        self.ensure_one()
+        return self.sudo().approval_chain_id.reopen_role or "director"
+
+    def _approval_reopen_role_label(self):
+        roles = dict(
+            self.env["hr.job"]._fields["techdept_role"]._description_selection(self.env)
+        )
+        return roles[self._approval_reopen_role()]
+
+    def _approval_may_reopen(self):
+        """The holder of the chain's reopening role (the technical director
+        unless the chain names another), or whoever acts for him today."""
+        self.ensure_one()
+        role = self._approval_reopen_role()
+        user = self.env.user
+        if role == "director" and user.has_group("techdept_org.group_director"):
+            return True
+        employee = user.employee_id
+        if not employee:
+            return False
+        if employee.techdept_role == role:
+            return True
+        return employee in self.env["techdept.resolver"]._role_holders(role)
 
     # Actions
 
     def action_approval_submit(self):
-        """Submit for review; after a rejection or a withdrawal, a new round
-        starts and the earlier rounds are kept."""
+        """Submit for review; after a rejection, a withdrawal or a reopening,
+        a new round starts and the earlier rounds are kept."""
         self._approval_check("submit")
         self._approval_check_submit()
         Line = self.env["techdept.approval.line"].sudo()
@@ -378,7 +459,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                     for step in chain.step_ids
                 ]
             )
-            record.sudo().write(
+            record._approval_write(
                 {
                     "approval_state": "pending",
                     "approval_chain_id": chain.id,
@@ -408,15 +489,24 @@ class TechdeptApprovalMixin(models.AbstractModel):
     def action_approval_reject(self):
         """Open the wizard that asks for the reason."""
         self._approval_check("reject")
+        return self._approval_comment_wizard("reject", self.env._("Reject"))
+
+    def action_approval_reopen(self):
+        """Open the wizard that asks why the approved record is reopened."""
+        self._approval_check("reopen")
+        return self._approval_comment_wizard("reopen", self.env._("Reopen"))
+
+    def _approval_comment_wizard(self, action, title):
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Reject"),
+            "name": title,
             "res_model": "techdept.approval.reject.wizard",
             "view_mode": "form",
             "target": "new",
             "context": {
                 "default_res_model": self._name,
                 "default_res_ids": str(self.ids),
+                "default_action": action,
             },
         }
 
@@ -428,6 +518,38 @@ class TechdeptApprovalMixin(models.AbstractModel):
             record._approval_decide("rejected", comment)
         return True
 
+    def _approval_reopen(self, reason):
+        """Give an approved record back for revision: the technical director
+        (or the chain's reopening role) says why; the rounds decided so far
+        are kept, the next submission starts a new one."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why you reopen it: a reason is required."))
+        self._approval_check("reopen")
+        Decision = self.env["techdept.approval.decision"].sudo()
+        for record in self:
+            last = record._approval_round_lines()[-1:]
+            Decision.create(
+                {
+                    "line_id": last.id,
+                    "user_id": self.env.uid,
+                    "decision": "reopened",
+                    "comment": reason,
+                    "seen": record._approval_seen(),
+                }
+            )
+            record._approval_write({"approval_state": "draft"})
+            record.message_post(
+                body=self.env._(
+                    "Reopened by %(user)s: %(reason)s",
+                    user=self.env.user.name,
+                    reason=reason,
+                ),
+                partner_ids=record.approval_submitted_by_id.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+        self._on_approval_reopened()
+        return True
+
     def action_approval_cancel(self):
         """Withdraw a record under review; it can be submitted again."""
         self._approval_check("cancel")
@@ -437,19 +559,33 @@ class TechdeptApprovalMixin(models.AbstractModel):
             )
             record._approval_close_activities(lines)
             lines.sudo().write({"state": "cancelled"})
-            record.sudo().approval_state = "cancelled"
+            record._approval_write({"approval_state": "cancelled"})
             record.message_post(
                 body=self.env._("Review withdrawn."), subtype_xmlid="mail.mt_note"
             )
+        self._on_approval_withdrawn()
         return True
 
     # Engine
 
+    def _approval_write(self, vals):
+        """Write the engine's own fields: the one place they change."""
+        return as_server(self.sudo()).write(vals)
+
+    def _approval_seen(self):
+        self.ensure_one()
+        return "%s (%s)" % (
+            self.display_name,
+            fields.Datetime.to_string(self.sudo().write_date),
+        )
+
     def _approval_round_lines(self):
         self.ensure_one()
-        return self.approval_line_ids.filtered(
-            lambda line: line.round == self.approval_round
-        ).sorted(lambda line: (line.sequence, line.id))
+        return (
+            self.sudo()
+            .approval_line_ids.filtered(lambda line: line.round == self.approval_round)
+            .sorted(lambda line: (line.sequence, line.id))
+        )
 
     def _approval_resolve(self, step, submitter):
         """The approvers of ``step`` for this record; a clear error if none."""
@@ -485,7 +621,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
             }
         )
         activity_type = self.env.ref("techdept_org.mail_activity_type_approval")
-        self.env["mail.activity"].sudo().create(
+        as_server(self.env["mail.activity"].sudo()).create(
             [
                 {
                     "res_model_id": self.env["ir.model"]._get_id(self._name),
@@ -503,7 +639,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
     def _approval_decide(self, decision, comment):
         self.ensure_one()
         user = self.env.user
-        round_lines = self._approval_round_lines().sudo()
+        round_lines = self._approval_round_lines()
         line = round_lines.filtered(lambda ln: ln.state == "pending")[:1]
         following = round_lines.filtered(lambda ln: ln.state == "waiting")[:1]
         holder = line._approval_holder_for(user)
@@ -515,8 +651,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 "on_behalf_of_id": behalf.id,
                 "decision": decision,
                 "comment": comment,
-                "seen": "%s (%s)"
-                % (self.display_name, fields.Datetime.to_string(self.write_date)),
+                "seen": self._approval_seen(),
             }
         )
         who = (
@@ -537,7 +672,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 {"state": "cancelled"}
             )
             self._approval_close_activities(line)
-            self.sudo().approval_state = "rejected"
+            self._approval_write({"approval_state": "rejected"})
             self.message_post(
                 body=self.env._(
                     "%(step)s rejected by %(who)s: %(comment)s",
@@ -575,7 +710,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
         if following:
             self._approval_open(following, next_approvers)
             return
-        self.sudo().approval_state = "approved"
+        self._approval_write({"approval_state": "approved"})
         self.message_post(
             body=self.env._("Approved."),
             partner_ids=line.submitted_by_id.partner_id.ids,
@@ -599,38 +734,45 @@ class TechdeptApprovalMixin(models.AbstractModel):
             )
         activities.action_feedback(feedback=self.env._("Reviewed."))
 
-    # Locking
+    # Freezing: a record in review or approved, and its parts, do not change
+
+    def _techdept_frozen(self):
+        return (
+            self.filtered(lambda r: r.approval_state in FROZEN_STATES)
+            | super()._techdept_frozen()
+        )
+
+    def _approval_check_unfrozen(self, names):
+        """Refuse changing ``names`` on the frozen records of ``self``."""
+        frozen = self._techdept_frozen()
+        if not frozen or not names:
+            return
+        record = frozen[0]
+        fields_text = join_names(self.env, self._techdept_field_labels(names))
+        if record.approval_state in FROZEN_STATES:
+            raise UserError(
+                self.env._(
+                    "%(record)s is %(state)s: %(fields)s cannot be changed. "
+                    "Withdraw it from review, or have it reopened.",
+                    record=record.display_name,
+                    state=dict(
+                        self._fields["approval_state"]._description_selection(self.env)
+                    )[record.approval_state],
+                    fields=fields_text,
+                )
+            )
+        record._approval_check_parents_unfrozen(names)
 
     def write(self, vals):
-        locked = self._approval_locked_field_names() & vals.keys()
-        if locked and not self.env.context.get("techdept_approval_unlock"):
-            frozen = self.filtered(
-                lambda r: r.approval_state in ("pending", "approved")
+        if not has_server_token(self.env):
+            self._approval_check_unfrozen(
+                self._approval_locked_field_names() & vals.keys()
             )
-            if frozen:
-                names = ", ".join(
-                    self._fields[name].get_description(self.env)["string"]
-                    for name in sorted(locked)
-                )
-                raise UserError(
-                    self.env._(
-                        "%(record)s is %(state)s: %(fields)s cannot be changed. "
-                        "Withdraw it "
-                        "from review, or make a new version.",
-                        record=frozen[0].display_name,
-                        state=dict(
-                            self._fields["approval_state"]._description_selection(
-                                self.env
-                            )
-                        )[frozen[0].approval_state],
-                        fields=names,
-                    )
-                )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_review_or_approved(self):
-        frozen = self.filtered(lambda r: r.approval_state in ("pending", "approved"))
+        frozen = self._techdept_frozen()
         if frozen:
             raise UserError(
                 self.env._(
@@ -648,3 +790,81 @@ class TechdeptApprovalMixin(models.AbstractModel):
         result = super().unlink()
         lines.unlink()
         return result
+
+
+class TechdeptApprovalChildMixin(models.AbstractModel):
+    """A part of an approvable record (a line of a bonus pool, an item of an
+    appraisal, a document of a lead's stage item): frozen with its parent.
+
+    A model inherits this mixin and names the field of its parent in
+    ``_approval_parent_field``; ``_approval_child_free_fields`` lists what may
+    still change while the parent is in review or approved."""
+
+    _name = "techdept.approval.child.mixin"
+    _inherit = ["techdept.guard.mixin"]
+    _description = "Part of an Approvable Record"
+
+    _approval_parent_field = None
+    _approval_child_free_fields = ()
+
+    def _approval_parents(self):
+        return self.sudo()[self._approval_parent_field]
+
+    def _approval_child_free_names(self):
+        free = set(self._approval_child_free_fields) | set(models.MAGIC_COLUMNS)
+        if "mail.thread" in self.env:
+            free |= set(self.env["mail.thread"]._fields)
+            free |= set(self.env["mail.activity.mixin"]._fields)
+        return free
+
+    def _techdept_frozen(self):
+        frozen_parents = self._approval_parents()._techdept_frozen()
+        return (
+            self.filtered(
+                lambda child: child.sudo()[self._approval_parent_field] & frozen_parents
+            )
+            | super()._techdept_frozen()
+        )
+
+    def _approval_check_parents_unfrozen(self, names, parents=None):
+        parents = self._approval_parents() if parents is None else parents
+        frozen = parents._techdept_frozen()
+        if frozen and names:
+            raise UserError(
+                self.env._(
+                    "%(parent)s is under review or approved: its %(part)s cannot "
+                    "change (%(fields)s). Withdraw it from review, or have it "
+                    "reopened.",
+                    parent=frozen[0].display_name,
+                    part=self._description_label(),
+                    fields=join_names(self.env, self._techdept_field_labels(names)),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not has_server_token(self.env):
+            field = self._approval_parent_field
+            parents = self.env[self._fields[field].comodel_name].browse(
+                {vals[field] for vals in vals_list if vals.get(field)}
+            )
+            names = set().union(*(vals.keys() for vals in vals_list))
+            self._approval_check_parents_unfrozen(
+                names - self._approval_child_free_names() or {field}, parents.sudo()
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not has_server_token(self.env):
+            names = vals.keys() - self._approval_child_free_names()
+            self._approval_check_parents_unfrozen(names)
+            field = self._approval_parent_field
+            if vals.get(field):
+                target = self.env[self._fields[field].comodel_name].browse(vals[field])
+                self._approval_check_parents_unfrozen(names, target.sudo())
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_parent_frozen(self):
+        if not has_server_token(self.env):
+            self._approval_check_parents_unfrozen({self._approval_parent_field})

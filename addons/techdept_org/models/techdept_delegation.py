@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+from .techdept_guard import as_server, is_server
 
 
 class TechdeptDelegation(models.Model):
@@ -14,7 +16,8 @@ class TechdeptDelegation(models.Model):
 
     _name = "techdept.delegation"
     _description = "Delegation"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "techdept.guard.mixin"]
+    _techdept_server_fields = ("state", "origin", "leave_id", "activity_moved_ids")
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -172,19 +175,71 @@ class TechdeptDelegation(models.Model):
             ).deputy_id
         return chain
 
+    def _techdept_check_declarer(self):
+        """Only the absent manager himself, the technical director or an HR
+        officer declares an absence, for a department the absent manager
+        manages; the deputy is the department's own unless the director
+        names another. Periods that come from time off follow the time off."""
+        if is_server(self.env):
+            return
+        user = self.env.user
+        director = user.has_group("techdept_org.group_director")
+        hr_officer = user.has_group("hr.group_hr_user")
+        for delegation in self.sudo():
+            if delegation.origin != "manual":
+                raise AccessError(
+                    self.env._(
+                        "%(delegation)s comes from a time off: change the time "
+                        "off instead.",
+                        delegation=delegation.display_name,
+                    )
+                )
+            if not (director or hr_officer) and delegation.employee_id.user_id != user:
+                raise AccessError(
+                    self.env._(
+                        "Only %(employee)s himself, the technical director or an "
+                        "HR officer may declare his absence.",
+                        employee=delegation.employee_id.name,
+                    )
+                )
+            department = delegation.department_id
+            if department.manager_id != delegation.employee_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(employee)s does not manage %(department)s: nobody acts "
+                        "for him there.",
+                        employee=delegation.employee_id.name,
+                        department=department.display_name,
+                    )
+                )
+            deputy = department.techdept_effective_deputy_id
+            if not director and delegation.deputy_id != deputy:
+                raise AccessError(
+                    self.env._(
+                        "The deputy of %(department)s is %(deputy)s: only the "
+                        "technical director may name someone else.",
+                        department=department.display_name,
+                        deputy=deputy.name or self.env._("nobody"),
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         delegations = super().create(vals_list)
+        delegations._techdept_check_declarer()
         delegations._techdept_sync()
         return delegations
 
     def write(self, vals):
+        self._techdept_check_declarer()
         result = super().write(vals)
+        self._techdept_check_declarer()
         if {"date_from", "date_to", "employee_id", "deputy_id"} & vals.keys():
             self._techdept_sync(restart=True)
         return result
 
     def unlink(self):
+        self._techdept_check_declarer()
         active = self.filtered(lambda d: d.state == "active")
         active._techdept_end()
         return super().unlink()
@@ -212,7 +267,7 @@ class TechdeptDelegation(models.Model):
             if expected == "active" and (delegation.state != "active" or restart):
                 starting |= delegation
             if delegation.state != expected:
-                delegation.state = expected
+                as_server(delegation).state = expected
         ending._techdept_end()
         starting._techdept_start()
 
@@ -247,7 +302,7 @@ class TechdeptDelegation(models.Model):
         self.ensure_one()
         absent_user = self.employee_id.user_id
         acting_user = (
-            self.env["techdept.resolver"].acting_employee(self.employee_id).user_id
+            self.env["techdept.resolver"]._acting_employee(self.employee_id).user_id
         )
         if not absent_user or not acting_user or acting_user == absent_user:
             return

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
+from .techdept_guard import as_server
+
 DOCUMENT_CATEGORIES = [
     ("presales", "Presales"),
     ("implementation", "Implementation"),
@@ -84,6 +86,14 @@ class TechdeptDocument(models.Model):
         "res_model",
         "res_id",
     ]
+    _techdept_server_fields = (
+        "version",
+        "origin_document_id",
+        "is_latest",
+        "author_id",
+        "archive_date",
+        "archived_by_id",
+    )
 
     name = fields.Char(required=True, tracking=True)
     type_id = fields.Many2one(
@@ -99,6 +109,7 @@ class TechdeptDocument(models.Model):
         "techdept.document",
         string="First Version",
         readonly=True,
+        copy=False,
         index=True,
         help="The first version of this document; every version points to it.",
     )
@@ -109,6 +120,8 @@ class TechdeptDocument(models.Model):
     author_id = fields.Many2one(
         "res.users",
         required=True,
+        readonly=True,
+        copy=False,
         default=lambda self: self.env.user,
         tracking=True,
     )
@@ -187,10 +200,13 @@ class TechdeptDocument(models.Model):
     @api.model
     def _techdept_access_domain(self, operation="read"):
         """Documents the current user may ``operation``: a domain built from
-        subqueries, so listing them costs one query."""
+        subqueries, so listing them costs one query. Reading: the documents
+        of records he may read, those he reviews, and the knowledge bases;
+        changing, creating or deleting: the documents of records he may
+        contribute to (see ``_techdept_origin_query``)."""
         user = self.env.user
-        director = user.has_group("techdept_org.group_director") or user.has_group(
-            "techdept_org.group_gm_office"
+        director = user.has_group("techdept_org.group_director") or (
+            operation == "read" and user.has_group("techdept_org.group_gm_office")
         )
         if director:
             standalone = [("res_model", "=", False)]
@@ -212,43 +228,55 @@ class TechdeptDocument(models.Model):
                 ("author_id", "=", user.id),
                 ("category", "in", functions),
             ]
-        reviewer = [
-            (
-                "approval_line_ids.approver_ids",
-                "in",
-                self.env["techdept.approval.line"]._acting_for_users().ids,
+        parts = [standalone]
+        if operation == "read":
+            reviewed = (
+                self.env["techdept.approval.line"]
+                .sudo()
+                ._search(
+                    [
+                        ("res_model", "=", self._name),
+                        (
+                            "approver_ids",
+                            "in",
+                            self.env["techdept.approval.line"]._acting_for_users().ids,
+                        ),
+                    ]
+                )
             )
-        ]
-        parts = [standalone, reviewer]
-        if operation == "read" and (
-            user.has_group("techdept_org.group_engineer")
-            or user.has_group("techdept_org.group_gm_office")
-            or user.has_group("techdept_org.group_commerce")
-        ):
-            parts.append(
-                [("archive_date", "!=", False), ("knowledge_base", "!=", False)]
-            )
+            parts.append([("id", "in", reviewed.subselect("res_id"))])
+            if (
+                user.has_group("techdept_org.group_engineer")
+                or user.has_group("techdept_org.group_gm_office")
+                or user.has_group("techdept_org.group_commerce")
+            ):
+                parts.append(
+                    [("archive_date", "!=", False), ("knowledge_base", "!=", False)]
+                )
         models_used = self.sudo()._read_group(
             [("res_model", "!=", False)], ["res_model"]
         )
         for (model,) in models_used:
             if model not in self.env:
                 continue
-            origin_operation = self._techdept_origin_operation(model, operation)
-            Origin = self.env[model]
-            if not Origin.has_access(origin_operation):
-                continue
-            rule = self.env["ir.rule"]._compute_domain(model, origin_operation)
-            query = Origin.sudo().with_context(active_test=False)._search(rule or [])
-            parts.append([("res_model", "=", model), ("res_id", "in", query)])
+            query = self._techdept_origin_query(model, operation)
+            if query is not None:
+                parts.append([("res_model", "=", model), ("res_id", "in", query)])
         return expression.OR(parts)
 
     @api.model
-    def _techdept_origin_operation(self, model, operation):
-        """What the user must be allowed to do on the record a document
-        belongs to, to ``operation`` the document: read to read, write to
-        change. Override per model where reading is enough to contribute."""
-        return "read" if operation == "read" else "write"
+    def _techdept_origin_query(self, model, operation):
+        """The records of ``model`` whose documents the current user may
+        ``operation`` (a query, or None for none): those he may read to read
+        their documents, those he may change to contribute (create, change,
+        delete). Override per model where contributing means something else,
+        e.g. being a member of the project."""
+        origin_operation = "read" if operation == "read" else "write"
+        Origin = self.env[model].with_context(active_test=False)
+        if not Origin.has_access(origin_operation):
+            return None
+        rule = self.env["ir.rule"]._compute_domain(model, origin_operation)
+        return Origin.sudo()._search(rule or [])
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
@@ -304,14 +332,18 @@ class TechdeptDocument(models.Model):
                 )
 
     def action_new_version(self):
-        """Copy the document as its next version; the earlier one is kept."""
+        """Copy the document as its next version; the earlier one is kept.
+        Whoever may contribute to the record it belongs to may revise it."""
         self.ensure_one()
         if not self.is_latest:
             raise UserError(
                 self.env._("Only the latest version of a document can be revised.")
             )
+        self._techdept_check_contribute()
+        # A new version changes what the record it is part of holds.
+        self._approval_check_parents_unfrozen({"is_latest"})
         origin = self.origin_document_id or self
-        new = self.copy(
+        new = as_server(self).copy(
             {
                 "version": self.version + 1,
                 "origin_document_id": origin.id,
@@ -321,7 +353,7 @@ class TechdeptDocument(models.Model):
                 "author_id": self.env.uid,
             }
         )
-        self.sudo().with_context(techdept_approval_unlock=True).is_latest = False
+        as_server(self.sudo()).is_latest = False
         new.message_post(
             body=self.env._("New version of %(document)s.", document=self.display_name),
             subtype_xmlid="mail.mt_note",
@@ -332,6 +364,24 @@ class TechdeptDocument(models.Model):
             "res_id": new.id,
             "view_mode": "form",
         }
+
+    def _techdept_check_contribute(self):
+        """Raise unless the current user may contribute to the records these
+        documents belong to (as he must to change them)."""
+        allowed = self.sudo().search(
+            expression.AND(
+                [[("id", "in", self.ids)], self._techdept_access_domain("write")]
+            )
+        )
+        forbidden = self - allowed
+        if forbidden:
+            raise UserError(
+                self.env._(
+                    "You may read %(document)s but not revise it: only those who "
+                    "work on the record it belongs to may.",
+                    document=forbidden[0].display_name,
+                )
+            )
 
     def action_view_versions(self):
         self.ensure_one()
@@ -355,7 +405,7 @@ class TechdeptDocument(models.Model):
         self.ensure_one()
         if self.env.user.has_group("techdept_org.group_director"):
             return True
-        keeper = self.env["techdept.resolver"].function_manager(
+        keeper = self.env["techdept.resolver"]._function_manager(
             self.knowledge_base or self.category
         )
         return bool(keeper) and keeper.user_id == self.env.user
@@ -379,7 +429,7 @@ class TechdeptDocument(models.Model):
                     )
                 )
             if not document._techdept_can_archive():
-                keeper = self.env["techdept.resolver"].function_manager(
+                keeper = self.env["techdept.resolver"]._function_manager(
                     document.knowledge_base or document.category
                 )
                 raise UserError(
@@ -391,7 +441,7 @@ class TechdeptDocument(models.Model):
                         document=document.display_name,
                     )
                 )
-            document.sudo().write(
+            as_server(document.sudo()).write(
                 {
                     "archive_date": fields.Date.context_today(self),
                     "archived_by_id": self.env.uid,

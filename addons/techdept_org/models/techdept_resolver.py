@@ -69,7 +69,7 @@ class TechdeptResolver(models.AbstractModel):
         return current
 
     @api.model
-    def acting_for(self, employees, date=None):
+    def _acting_for(self, employees, date=None):
         """Map each employee to the employee acting for him on ``date``."""
         date = date or fields.Date.context_today(self)
         deputies, absent = self._absences(date)
@@ -110,14 +110,14 @@ class TechdeptResolver(models.AbstractModel):
         return employee_id
 
     @api.model
-    def acting_employee(self, employee, date=None):
+    def _acting_employee(self, employee, date=None):
         """The employee acting for ``employee`` on ``date`` (himself if present)."""
         if not employee:
             return self.env["hr.employee"]
-        return self.acting_for(employee, date)[employee]
+        return self._acting_for(employee, date)[employee]
 
     @api.model
-    def acting_managers(self, departments, date=None):
+    def _acting_managers(self, departments, date=None):
         """Map each department to whoever acts for its manager on ``date``.
         A department without a manager answers with its parent's."""
         holders = {}
@@ -127,14 +127,14 @@ class TechdeptResolver(models.AbstractModel):
                 holder = holder.parent_id
             holders[department] = holder.manager_id
         employees = self.env["hr.employee"].union(*holders.values())
-        acting = self.acting_for(employees, date) if employees else {}
+        acting = self._acting_for(employees, date) if employees else {}
         return {
             department: acting.get(manager, self.env["hr.employee"])
             for department, manager in holders.items()
         }
 
     @api.model
-    def function_manager(self, function, date=None, company=None):
+    def _function_manager(self, function, date=None, company=None):
         """Whoever acts on ``date`` for the manager of the department that
         holds the policy ``function`` (see hr.department.techdept_function)."""
         company = company or self.env.company
@@ -151,10 +151,10 @@ class TechdeptResolver(models.AbstractModel):
         )
         if not department:
             return self.env["hr.employee"]
-        return self.acting_managers(department, date)[department]
+        return self._acting_managers(department, date)[department]
 
     @api.model
-    def role_holders(self, role, date=None, company=None):
+    def _role_holders(self, role, date=None, company=None):
         """The employees acting on ``date`` for the holders of the policy
         ``role`` (see hr.job.techdept_role)."""
         company = company or self.env.company
@@ -165,23 +165,23 @@ class TechdeptResolver(models.AbstractModel):
         )
         if not holders:
             return self.env["hr.employee"]
-        acting = self.acting_for(holders, date)
+        acting = self._acting_for(holders, date)
         return self.env["hr.employee"].union(*acting.values())
 
     @api.model
-    def represented(self, employee, date=None):
+    def _represented(self, employee, date=None):
         """The absent employees for whom ``employee`` acts on ``date``."""
         date = date or fields.Date.context_today(self)
         deputies, absent = self._absences(date)
         if not absent:
             return self.env["hr.employee"]
         candidates = self.env["hr.employee"].sudo().browse(sorted(absent))
-        acting = self.acting_for(candidates, date)
+        acting = self._acting_for(candidates, date)
         return self.env["hr.employee"].browse(
             [emp.id for emp, who in acting.items() if who == employee and emp != who]
         )
 
     @api.model
-    def is_absent(self, employee, date=None):
+    def _is_absent(self, employee, date=None):
         date = date or fields.Date.context_today(self)
         return employee.id in self._absences(date)[1]

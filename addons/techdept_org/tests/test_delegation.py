@@ -125,4 +125,4 @@ class TestDelegation(TechdeptOrgCase):
     def test_manager_without_deputy_gets_no_period(self):
         self._leave(self.emp_b, MONDAY, MONDAY)
         self.assertFalse(self.env["techdept.delegation"].search([]))
-        self.assertEqual(self.resolver.acting_employee(self.emp_b), self.emp_director)
+        self.assertEqual(self.resolver._acting_employee(self.emp_b), self.emp_director)

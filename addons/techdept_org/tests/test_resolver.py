@@ -13,10 +13,10 @@ MONDAY = date(2026, 12, 7)
 @freeze_time("2026-12-07")
 class TestResolver(TechdeptOrgCase):
     def test_present_holder_acts_himself(self):
-        self.assertEqual(self.resolver.acting_employee(self.emp_a), self.emp_a)
-        self.assertEqual(self.resolver.function_manager("om"), self.emp_a)
-        self.assertEqual(self.resolver.role_holders("om_manager"), self.emp_a)
-        self.assertFalse(self.resolver.is_absent(self.emp_a))
+        self.assertEqual(self.resolver._acting_employee(self.emp_a), self.emp_a)
+        self.assertEqual(self.resolver._function_manager("om"), self.emp_a)
+        self.assertEqual(self.resolver._role_holders("om_manager"), self.emp_a)
+        self.assertFalse(self.resolver._is_absent(self.emp_a))
 
     def test_time_off_makes_the_deputy_act(self):
         leave = self._leave(self.emp_a, MONDAY, date(2026, 12, 9))
@@ -35,22 +35,22 @@ class TestResolver(TechdeptOrgCase):
                 }
             ],
         )
-        self.assertEqual(self.resolver.acting_employee(self.emp_a), self.emp_b)
-        self.assertEqual(self.resolver.function_manager("om"), self.emp_b)
-        self.assertEqual(self.resolver.role_holders("om_manager"), self.emp_b)
-        self.assertEqual(self.resolver.represented(self.emp_b), self.emp_a)
+        self.assertEqual(self.resolver._acting_employee(self.emp_a), self.emp_b)
+        self.assertEqual(self.resolver._function_manager("om"), self.emp_b)
+        self.assertEqual(self.resolver._role_holders("om_manager"), self.emp_b)
+        self.assertEqual(self.resolver._represented(self.emp_b), self.emp_a)
         # Before and after the time off, A acts again.
         self.assertEqual(
-            self.resolver.acting_employee(self.emp_a, date(2026, 12, 4)), self.emp_a
+            self.resolver._acting_employee(self.emp_a, date(2026, 12, 4)), self.emp_a
         )
         self.assertEqual(
-            self.resolver.acting_employee(self.emp_a, date(2026, 12, 10)), self.emp_a
+            self.resolver._acting_employee(self.emp_a, date(2026, 12, 10)), self.emp_a
         )
 
     def test_unvalidated_time_off_changes_nothing(self):
         self._leave(self.emp_a, MONDAY, MONDAY, validate=False)
         self.assertFalse(self.env["techdept.delegation"].search([]))
-        self.assertEqual(self.resolver.acting_employee(self.emp_a), self.emp_a)
+        self.assertEqual(self.resolver._acting_employee(self.emp_a), self.emp_a)
 
     def test_refused_time_off_removes_the_delegation(self):
         leave = self._leave(self.emp_a, MONDAY, date(2026, 12, 8))
@@ -58,7 +58,7 @@ class TestResolver(TechdeptOrgCase):
         self.assertFalse(
             self.env["techdept.delegation"].search([("leave_id", "=", leave.id)])
         )
-        self.assertEqual(self.resolver.acting_employee(self.emp_a), self.emp_a)
+        self.assertEqual(self.resolver._acting_employee(self.emp_a), self.emp_a)
 
     def test_cancelled_time_off_removes_the_delegation(self):
         leave = self._leave(self.emp_a, MONDAY, date(2026, 12, 8))
@@ -66,7 +66,7 @@ class TestResolver(TechdeptOrgCase):
         self.assertFalse(
             self.env["techdept.delegation"].search([("leave_id", "=", leave.id)])
         )
-        self.assertEqual(self.resolver.acting_employee(self.emp_a), self.emp_a)
+        self.assertEqual(self.resolver._acting_employee(self.emp_a), self.emp_a)
 
     def test_overlapping_absences(self):
         """A manual out-of-office and a time off overlap: B acts through
@@ -81,24 +81,24 @@ class TestResolver(TechdeptOrgCase):
             }
         )
         leave = self._leave(self.emp_a, MONDAY, date(2026, 12, 9))
-        self.assertEqual(self.resolver.acting_employee(self.emp_a, MONDAY), self.emp_b)
+        self.assertEqual(self.resolver._acting_employee(self.emp_a, MONDAY), self.emp_b)
         manual.unlink()
-        self.assertEqual(self.resolver.acting_employee(self.emp_a, MONDAY), self.emp_b)
+        self.assertEqual(self.resolver._acting_employee(self.emp_a, MONDAY), self.emp_b)
         self.assertEqual(
-            self.resolver.acting_employee(self.emp_a, date(2026, 12, 3)), self.emp_a
+            self.resolver._acting_employee(self.emp_a, date(2026, 12, 3)), self.emp_a
         )
         leave.sudo().action_refuse()
-        self.assertEqual(self.resolver.acting_employee(self.emp_a, MONDAY), self.emp_a)
+        self.assertEqual(self.resolver._acting_employee(self.emp_a, MONDAY), self.emp_a)
 
     def test_deputy_absent_too_escalates(self):
         """B has no deputy of his own: with A and B both away, the acting
         manager of the parent department (the director) acts."""
         self._leave(self.emp_a, MONDAY, date(2026, 12, 9))
         self._leave(self.emp_b, MONDAY, MONDAY)
-        self.assertEqual(self.resolver.acting_employee(self.emp_a), self.emp_director)
-        self.assertEqual(self.resolver.function_manager("om"), self.emp_director)
+        self.assertEqual(self.resolver._acting_employee(self.emp_a), self.emp_director)
+        self.assertEqual(self.resolver._function_manager("om"), self.emp_director)
         self.assertEqual(
-            self.resolver.acting_employee(self.emp_a, date(2026, 12, 8)), self.emp_b
+            self.resolver._acting_employee(self.emp_a, date(2026, 12, 8)), self.emp_b
         )
 
     def test_deputy_absent_follows_his_deputy(self):
@@ -106,13 +106,13 @@ class TestResolver(TechdeptOrgCase):
         self._leave(self.emp_a, MONDAY, date(2026, 12, 9))
         self._leave(self.emp_b, MONDAY, MONDAY)
         self.assertEqual(
-            self.resolver.acting_employee(self.emp_a), self.emp_presales_mgr
+            self.resolver._acting_employee(self.emp_a), self.emp_presales_mgr
         )
         self.assertEqual(
-            self.resolver.acting_employee(self.emp_b), self.emp_presales_mgr
+            self.resolver._acting_employee(self.emp_b), self.emp_presales_mgr
         )
         self.assertEqual(
-            self.resolver.represented(self.emp_presales_mgr), self.emp_a | self.emp_b
+            self.resolver._represented(self.emp_presales_mgr), self.emp_a | self.emp_b
         )
 
     def test_mutual_deputies_away_together(self):
@@ -121,20 +121,20 @@ class TestResolver(TechdeptOrgCase):
         self.dept_implementation.techdept_deputy_id = self.emp_a
         self._leave(self.emp_a, MONDAY, MONDAY)
         self._leave(self.emp_b, MONDAY, MONDAY)
-        self.assertEqual(self.resolver.acting_employee(self.emp_a), self.emp_director)
-        self.assertEqual(self.resolver.acting_employee(self.emp_b), self.emp_director)
+        self.assertEqual(self.resolver._acting_employee(self.emp_a), self.emp_director)
+        self.assertEqual(self.resolver._acting_employee(self.emp_b), self.emp_director)
 
     def test_everybody_away_keeps_the_holder(self):
         self._leave(self.emp_director, MONDAY, MONDAY)
         self.assertEqual(
-            self.resolver.acting_employee(self.emp_director), self.emp_director
+            self.resolver._acting_employee(self.emp_director), self.emp_director
         )
 
     def test_acting_managers_batch(self):
         self._leave(self.emp_a, MONDAY, MONDAY)
         departments = self.dept_om | self.dept_implementation | self.dept_technical
         with self.assertQueryCount(__system__=4):
-            result = self.resolver.acting_managers(departments)
+            result = self.resolver._acting_managers(departments)
         self.assertEqual(result[self.dept_om], self.emp_b)
         self.assertEqual(result[self.dept_implementation], self.emp_b)
         self.assertEqual(result[self.dept_technical], self.emp_director)

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.techdept_org.models.techdept_guard import as_server
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -40,8 +42,8 @@ class CrmLead(models.Model):
                     "%(lead)s has its implementation project already.", lead=self.name
                 )
             )
-        manager = self.env["techdept.resolver"].function_manager("implementation")
-        project = self.env["project.project"].create(
+        manager = self.env["techdept.resolver"]._function_manager("implementation")
+        project = as_server(self.env["project.project"]).create(
             {
                 "name": self.name,
                 "partner_id": self.partner_id.id,
@@ -61,7 +63,6 @@ class CrmLead(models.Model):
         )
         self.env["techdept.handover"].create(
             {
-                "kind": "presales",
                 "project_id": project.id,
                 "document_ids": [fields.Command.set(documents.ids)],
             }

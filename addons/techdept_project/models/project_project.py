@@ -3,7 +3,22 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.techdept_org.models.techdept_guard import (
+    check_client_values,
+    has_server_flag,
+    is_server,
+)
+
 from .techdept_project_phase import PROJECT_KINDS
+
+# Raised by the force wizard once it checked who forces and why.
+PHASE_FORCE_FLAG = "techdept_force_phase"
+# Set by the server: where a project comes from, and who works on it.
+_SERVER_FIELDS = {
+    "techdept_lead_id",
+    "techdept_origin_project_id",
+    "techdept_member_user_ids",
+}
 
 
 class ProjectProject(models.Model):
@@ -73,6 +88,14 @@ class ProjectProject(models.Model):
         "employee_id",
         string="On-site Engineers",
     )
+    techdept_supervision_engineer_ids = fields.Many2many(
+        "hr.employee",
+        "techdept_project_supervision_rel",
+        "project_id",
+        "employee_id",
+        string="Supervision Engineers",
+        domain="[('techdept_role', '=', 'supervision_engineer')]",
+    )
     techdept_member_user_ids = fields.Many2many(
         "res.users",
         "techdept_project_member_rel",
@@ -126,6 +149,7 @@ class ProjectProject(models.Model):
         "techdept_supervision_manager_id",
         "techdept_aftersales_engineer_ids",
         "techdept_onsite_engineer_ids",
+        "techdept_supervision_engineer_ids",
         "user_id",
         "techdept_lead_id.techdept_presales_user_id",
     )
@@ -141,6 +165,7 @@ class ProjectProject(models.Model):
                 | project.techdept_supervision_manager_id
                 | project.techdept_aftersales_engineer_ids
                 | project.techdept_onsite_engineer_ids
+                | project.techdept_supervision_engineer_ids
             )
             project.techdept_member_user_ids = (
                 employees.user_id
@@ -196,53 +221,91 @@ class ProjectProject(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_client_values(self, vals_list, _SERVER_FIELDS, "create")
+        first_phases = {}
         for vals in vals_list:
-            if vals.get("techdept_kind") and not vals.get("techdept_phase_id"):
-                first = self.env["techdept.project.phase"].search(
-                    [("kind", "=", vals["techdept_kind"])], limit=1
+            kind = vals.get("techdept_kind")
+            if not kind:
+                continue
+            if kind not in first_phases:
+                first_phases[kind] = self.env["techdept.project.phase"].search(
+                    [("kind", "=", kind)], limit=1
                 )
+            first = first_phases[kind]
+            phase = self.env["techdept.project.phase"].browse(
+                vals.get("techdept_phase_id") or ()
+            )
+            if not phase:
                 vals["techdept_phase_id"] = first.id
+            elif phase != first and not self._techdept_phase_forced():
+                # A new project starts in the first phase of its kind.
+                raise UserError(
+                    self.env._(
+                        "A new %(kind)s project starts in %(first)s, not in %(phase)s.",
+                        kind=dict(PROJECT_KINDS)[kind],
+                        first=first.name,
+                        phase=phase.name,
+                    )
+                )
         return super().create(vals_list)
 
     def write(self, vals):
-        if vals.get("techdept_phase_id"):
-            phase = self.env["techdept.project.phase"].browse(vals["techdept_phase_id"])
-            self._techdept_check_phase_gate(phase)
+        check_client_values(self, [vals], _SERVER_FIELDS)
+        if "techdept_kind" in vals and not is_server(self.env):
+            changed = self.filtered(
+                lambda p: p.techdept_kind and p.techdept_kind != vals["techdept_kind"]
+            )
+            if changed:
+                raise UserError(
+                    self.env._(
+                        "%(project)s is a project of its kind for good: create a "
+                        "new project instead.",
+                        project=changed[0].name,
+                    )
+                )
+        if "techdept_phase_id" in vals:
+            phase = self.env["techdept.project.phase"].browse(
+                vals["techdept_phase_id"] or ()
+            )
+            # Clearing the phase is a move back; the next move is checked
+            # from the first phase of the project's kind.
+            if phase:
+                self._techdept_check_phase_gate(phase)
         return super().write(vals)
 
     def _techdept_phase_forced(self):
-        if not self.env.context.get("techdept_force_phase"):
-            return False
-        if self.env.su or self.env.user.has_group("techdept_org.group_director"):
-            return True
-        raise UserError(
-            self.env._(
-                "Only the technical director may force a project past its deliverables."
-            )
-        )
+        """A forced move: only through the force wizard (see
+        techdept.phase.force.wizard), never from a context a client sends."""
+        return has_server_flag(self.env, PHASE_FORCE_FLAG)
 
     def _techdept_check_phase_gate(self, phase):
         """Refuse to move projects forward to ``phase`` while a phase they
         close lacks an approved deliverable, or the presales handover is not
-        accepted. A constant number of queries."""
+        accepted; a project without a phase starts from the first one. A
+        constant number of queries."""
+        wrong_kind = self.filtered(lambda p: p.techdept_kind != phase.kind)
+        if wrong_kind:
+            raise UserError(
+                self.env._(
+                    "%(phase)s is not a phase of %(project)s.",
+                    phase=phase.name,
+                    project=wrong_kind[0].name,
+                )
+            )
+        if self._techdept_phase_forced():
+            return
+        phases = self.env["techdept.project.phase"].search([("kind", "=", phase.kind)])
+        keys = {p.id: p._techdept_key() for p in phases}
+        target = keys.get(phase.id) or phase._techdept_key()
+        first = min(keys.values(), default=target)
         moving = self.filtered(
             lambda p: (
-                p.techdept_phase_id
-                and p.techdept_phase_id._techdept_key() < phase._techdept_key()
+                keys.get(p.techdept_phase_id.id, first) < target
+                or not p.techdept_phase_id
             )
         )
-        if not moving or self._techdept_phase_forced():
+        if not moving:
             return
-        for project in moving:
-            if project.techdept_kind != phase.kind:
-                raise UserError(
-                    self.env._(
-                        "%(phase)s is not a phase of %(project)s.",
-                        phase=phase.name,
-                        project=project.name,
-                    )
-                )
-        phases = self.env["techdept.project.phase"].search([("kind", "=", phase.kind)])
         approved = moving._techdept_approved_types()
         accepted = set(
             self.env["techdept.handover"]
@@ -258,11 +321,9 @@ class ProjectProject(models.Model):
         )
         problems = []
         for project in moving:
-            start = project.techdept_phase_id._techdept_key()
+            start = keys.get(project.techdept_phase_id.id, first)
             missing = []
-            for closing in phases.filtered(
-                lambda p, s=start: s <= p._techdept_key() < phase._techdept_key()
-            ):
+            for closing in phases.filtered(lambda p, s=start: s <= keys[p.id] < target):
                 lacking = closing.document_type_ids - approved.get(
                     project.id, self.env["techdept.document.type"]
                 )
@@ -504,6 +565,9 @@ class ProjectProject(models.Model):
                 "name": "轨道交通3号线弱电系统监理",
                 "techdept_kind": "supervision",
                 "techdept_supervision_manager_id": supervision_manager.employee_id.id,
+                "techdept_supervision_engineer_ids": [
+                    (6, 0, ref("techdept_org.employee_supervision_engineer_demo").ids)
+                ],
             }
         )
         document(

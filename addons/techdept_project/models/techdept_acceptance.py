@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.techdept_org.models.techdept_guard import with_server_flag
+
+from .project_project import PHASE_FORCE_FLAG
+
 
 class TechdeptAcceptance(models.Model):
     """Acceptance (验收) of an implementation project with its internal review
@@ -24,6 +28,7 @@ class TechdeptAcceptance(models.Model):
         "aftersales_engineer_ids",
         "onsite_engineer_ids",
     ]
+    _techdept_server_fields = ("om_project_id",)
 
     name = fields.Char(compute="_compute_name", store=True)
     project_id = fields.Many2one(
@@ -112,7 +117,7 @@ class TechdeptAcceptance(models.Model):
         self.ensure_one()
         project = self.project_id
         resolver = self.env["techdept.resolver"]
-        om_manager = resolver.function_manager("om")
+        om_manager = resolver._function_manager("om")
         om_phase = self.env["techdept.project.phase"].search(
             [("kind", "=", "om")], limit=1
         )
@@ -157,7 +162,7 @@ class TechdeptAcceptance(models.Model):
             [("kind", "=", "implementation"), ("is_closed", "=", True)], limit=1
         )
         if closing:
-            project.with_context(techdept_force_phase=True).techdept_phase_id = closing
+            with_server_flag(project, PHASE_FORCE_FLAG).techdept_phase_id = closing
         project.message_post(
             body=self.env._(
                 "Accepted and handed over to after-sales O&M: %(service)s.",

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from odoo.addons.techdept_org.models.techdept_guard import as_server, is_server
 
 
 class TechdeptAssignment(models.Model):
@@ -9,7 +11,8 @@ class TechdeptAssignment(models.Model):
 
     _name = "techdept.assignment"
     _description = "Project Assignment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "techdept.guard.mixin"]
+    _techdept_server_fields = ("state",)
     _order = "date_from desc, id desc"
 
     project_id = fields.Many2one(
@@ -135,17 +138,49 @@ class TechdeptAssignment(models.Model):
                     + self.env._("Tick “Confirm Double Booking” to assign him anyway.")
                 )
 
+    def _techdept_check_planner(self):
+        """The project team is planned by the implementation manager of the
+        project and the O&M manager (whoever acts for them today), or the
+        technical director."""
+        if is_server(self.env):
+            return
+        user = self.env.user
+        if user.has_group("techdept_org.group_director"):
+            return
+        resolver = self.env["techdept.resolver"]
+        om_manager = resolver._function_manager("om").user_id
+        for assignment in self.sudo():
+            manager = assignment.project_id.techdept_implementation_manager_id
+            acting = resolver._acting_employee(manager).user_id
+            planners = manager.user_id | acting | om_manager
+            if user not in planners:
+                raise AccessError(
+                    self.env._(
+                        "Only %(planners)s plan the team of %(project)s.",
+                        planners=", ".join(planners.mapped("name"))
+                        or self.env._("its managers"),
+                        project=assignment.project_id.name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         assignments = super().create(vals_list)
+        assignments._techdept_check_planner()
         assignments._techdept_sync()
         return assignments
 
     def write(self, vals):
+        self._techdept_check_planner()
         result = super().write(vals)
+        self._techdept_check_planner()
         if {"date_from", "date_to", "employee_id", "project_id"} & vals.keys():
             self._techdept_sync()
         return result
+
+    def unlink(self):
+        self._techdept_check_planner()
+        return super().unlink()
 
     def _techdept_sync(self, today=None):
         """Start and end assignments with the calendar: the engineer's line
@@ -168,7 +203,7 @@ class TechdeptAssignment(models.Model):
                     employee=self.employee_id.name,
                 )
             )
-        self.state = "active"
+        as_server(self).state = "active"
         self.employee_id._techdept_set_line_manager(
             manager, self.env._("assigned to %(project)s", project=self.project_id.name)
         )
@@ -178,7 +213,7 @@ class TechdeptAssignment(models.Model):
         is still on another project."""
         self.ensure_one()
         was_active = self.state == "active"
-        self.state = "ended"
+        as_server(self).state = "ended"
         if not was_active:
             return
         employee = self.employee_id
@@ -200,6 +235,7 @@ class TechdeptAssignment(models.Model):
 
     def action_end(self):
         """End these assignments today."""
+        self._techdept_check_planner()
         today = fields.Date.context_today(self)
         for assignment in self.filtered(lambda a: a.state != "ended"):
             assignment.date_to = max(today, assignment.date_from)

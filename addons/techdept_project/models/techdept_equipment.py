@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.techdept_org.models.techdept_guard import as_server
+
 EQUIPMENT_OPERATIONS = [
     ("add", "Add"),
     ("remove", "Remove"),
@@ -22,8 +24,20 @@ class TechdeptEquipmentLine(models.Model):
 
     _name = "techdept.equipment.line"
     _description = "Project Equipment"
+    _inherit = ["techdept.guard.mixin"]
     _order = "project_id, sequence, id"
     _check_company_auto = True
+    # The list changes only through approved equipment changes.
+    _techdept_server_create = True
+    _techdept_server_fields = (
+        "project_id",
+        "name",
+        "spec",
+        "quantity",
+        "uom",
+        "active",
+        "change_id",
+    )
 
     sequence = fields.Integer(default=10)
     project_id = fields.Many2one(
@@ -83,6 +97,7 @@ class TechdeptEquipmentChange(models.Model):
     _check_company_auto = True
     _approval_chain_code = "techdept_equipment_change"
     _approval_locked_fields = ["name", "project_id", "reason", "line_ids"]
+    _techdept_server_fields = ("applied_date",)
 
     name = fields.Char(required=True, tracking=True)
     project_id = fields.Many2one(
@@ -124,21 +139,6 @@ class TechdeptEquipmentChange(models.Model):
         self.sudo()._apply()
 
     # Business
-
-    def _check_lines_editable(self):
-        """Lines of a change under review or approved are frozen, as the
-        change is."""
-        frozen = self.sudo().filtered(
-            lambda change: change.approval_state in ("pending", "approved")
-        )
-        if frozen and not self.env.context.get("techdept_approval_unlock"):
-            raise UserError(
-                self.env._(
-                    "%(change)s is under review or approved: its lines cannot be "
-                    "changed. Withdraw it from review, or make a new change.",
-                    change=frozen[0].name,
-                )
-            )
 
     def _apply(self):
         """Apply the lines to the project's equipment list and post what
@@ -192,7 +192,7 @@ class TechdeptEquipmentChange(models.Model):
                         "Removed %(equipment)s", equipment=equipment.display_name
                     )
                 summary.append(Markup("<li>%s</li>") % text)
-            change.applied_date = fields.Datetime.now()
+            as_server(change).applied_date = fields.Datetime.now()
             change.project_id.message_post(
                 body=Markup("<p>%s</p><ul>%s</ul>")
                 % (
@@ -216,8 +216,10 @@ class TechdeptEquipmentChangeLine(models.Model):
 
     _name = "techdept.equipment.change.line"
     _description = "Equipment Change Line"
+    _inherit = ["techdept.approval.child.mixin"]
     _order = "change_id, sequence, id"
     _check_company_auto = True
+    _approval_parent_field = "change_id"
 
     sequence = fields.Integer(default=10)
     change_id = fields.Many2one(
@@ -309,23 +311,6 @@ class TechdeptEquipmentChangeLine(models.Model):
                         equipment=line.name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        lines.change_id._check_lines_editable()
-        return lines
-
-    def write(self, vals):
-        self.change_id._check_lines_editable()
-        result = super().write(vals)
-        if "change_id" in vals:
-            self.change_id._check_lines_editable()
-        return result
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_change_frozen(self):
-        self.change_id._check_lines_editable()
 
     def _operation_label(self):
         self.ensure_one()

@@ -12,6 +12,8 @@ class TechdeptHandover(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "techdept.approval.mixin"]
     _order = "create_date desc, id desc"
     _approval_locked_fields = ["project_id", "kind", "document_ids", "note"]
+    # The handover to O&M is made by the acceptance, not by hand.
+    _techdept_server_fields = ("kind", "target_project_id")
 
     name = fields.Char(compute="_compute_name", store=True)
     kind = fields.Selection(

@@ -26,6 +26,7 @@ class TechdeptRepair(models.Model):
         "vendor_id",
         "price_amount",
     ]
+    _techdept_server_fields = ("lead_id",)
 
     name = fields.Char(required=True, tracking=True)
     project_id = fields.Many2one(

@@ -2,7 +2,16 @@ import base64
 
 from odoo.tests.common import TransactionCase
 
+from odoo.addons.techdept_crm_stages.models.crm_lead import FORCE_FLAG
+from odoo.addons.techdept_org.models.techdept_guard import with_server_flag
 from odoo.addons.techdept_org.tests.common import techdept_person
+
+from ..models.project_project import PHASE_FORCE_FLAG
+
+
+def force_phase(projects, phase):
+    """Move ``projects`` to ``phase`` past the gate, as the force wizard does."""
+    with_server_flag(projects, PHASE_FORCE_FLAG).techdept_phase_id = phase
 
 
 class TechdeptProjectCase(TransactionCase):
@@ -76,7 +85,7 @@ class TechdeptProjectCase(TransactionCase):
                 "techdept_presales_user_id": cls.user_presales.id,
             }
         )
-        lead.with_context(techdept_force_stage=True).stage_id = cls.env.ref(
+        with_server_flag(lead, FORCE_FLAG).stage_id = cls.env.ref(
             "techdept_crm_stages.stage_contract"
         )
         return lead

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import TechdeptProjectCase
+from .common import TechdeptProjectCase, force_phase
 
 # Measured on Odoo 18.0; flat in the number of projects and engineers.
 GATE_QUERIES = 12
@@ -263,9 +263,7 @@ class TestProjectPath(TechdeptProjectCase):
             projects = self.env["project.project"].create(
                 [{"name": f"P{i}", "techdept_kind": "implementation"} for i in range(n)]
             )
-            projects.with_context(
-                techdept_force_phase=True
-            ).techdept_phase_id = self._phase("preparation")
+            force_phase(projects, self._phase("preparation"))
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.cr.sql_log_count

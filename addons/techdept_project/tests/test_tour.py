@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
-from .common import TechdeptProjectCase
+from .common import TechdeptProjectCase, force_phase
 
 MODULES = [
     "base",
@@ -95,10 +95,8 @@ class TestProjectTours(HttpCase, TechdeptProjectCase):
                 "role": "project_manager",
             }
         )
-        project.with_context(
-            techdept_force_phase=True
-        ).techdept_phase_id = self.env.ref(
-            "techdept_project.phase_implementation_acceptance"
+        force_phase(
+            project, self.env.ref("techdept_project.phase_implementation_acceptance")
         )
         documents = self._document(project, "acceptance_documents", self.user_e1)
         documents.with_user(self.user_e1).action_approval_submit()

@@ -1,5 +1,9 @@
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.techdept_org.models.techdept_guard import with_server_flag
+
+from ..models.project_project import PHASE_FORCE_FLAG
 
 
 class TechdeptPhaseForceWizard(models.TransientModel):
@@ -17,9 +21,16 @@ class TechdeptPhaseForceWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        if not self.env.user.has_group("techdept_org.group_director"):
+            raise AccessError(
+                self.env._(
+                    "Only the technical director may force a project past its "
+                    "deliverables."
+                )
+            )
         if not (self.reason or "").strip():
             raise UserError(self.env._("Give the reason for forcing the move."))
-        projects = self.project_ids.with_context(techdept_force_phase=True)
+        projects = with_server_flag(self.project_ids, PHASE_FORCE_FLAG)
         origins = {project: project.techdept_phase_id for project in projects}
         projects.write({"techdept_phase_id": self.phase_id.id})
         for project, origin in origins.items():
@@ -27,7 +38,7 @@ class TechdeptPhaseForceWizard(models.TransientModel):
                 body=self.env._(
                     "Moved from %(origin)s to %(phase)s past its deliverables, by "
                     "%(user)s: %(reason)s",
-                    origin=origin.name,
+                    origin=origin.name or self.env._("no phase"),
                     phase=self.phase_id.name,
                     user=self.env.user.name,
                     reason=self.reason,
