@@ -8,6 +8,8 @@ PYTHON=${TECHDEPT_PYTHON:-python3}
 APT_PACKAGES=(
     postgresql libpq-dev libldap2-dev libsasl2-dev  # PostgreSQL, python-ldap
     wkhtmltopdf fonts-noto-cjk                     # PDF reports with Chinese text
+    fonts-wqy-microhei                             # the appraisal PDF's font: no radical code points
+    poppler-utils                                  # pdftotext, pdfimages in the PDF tests
     chromium                                       # Odoo's browser tours
 )
 

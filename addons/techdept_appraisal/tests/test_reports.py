@@ -1,4 +1,7 @@
 import io
+import re
+import subprocess
+import tempfile
 from datetime import date
 
 import openpyxl
@@ -125,7 +128,7 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
             "Appraiser Signature",
             "Technical Director Signature",
             "Employee Signature",
-            "Noto Sans CJK SC",
+            "WenQuanYi Micro Hei",
         ):
             self.assertIn(label, html)
         for name in self.form.line_ids.mapped("name"):
@@ -208,23 +211,53 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
 
 @tagged("post_install", "-at_install")
 class TestAppraisalPdf(AppraisalReportData, HttpCase):
-    """wkhtmltopdf fetches the report's assets from the running server."""
+    """The printed form, read back from the PDF's text as a person copying or
+    searching it would. wkhtmltopdf fetches the report's assets from the
+    running server."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_report_data()
 
-    def test_pdf(self):
+    def _pdf(self, forms, user):
         # An unpatched-Qt wkhtmltopdf (Debian's) warns on stderr that it ignores
         # the header and footer Odoo always passes; the report needs neither.
         with mute_logger("odoo.addons.base.models.ir_actions_report"):
             pdf, _kind = (
                 self.env["ir.actions.report"]
+                .with_user(user)
                 .with_context(force_report_rendering=True)
-                ._render_qweb_pdf(REPORT, res_ids=(self.form | self.form2).ids)
+                ._render_qweb_pdf(REPORT, res_ids=forms.ids)
             )
         self.assertTrue(pdf.startswith(b"%PDF"))
+        return pdf
+
+    def _poppler(self, pdf, *command):
+        """The output of a poppler tool run on the PDF, named {pdf} in the command."""
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(pdf)
+            file.flush()
+            return subprocess.run(
+                [part if part != "{pdf}" else file.name for part in command],
+                check=True,
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+            ).stdout
+
+    def _pdf_text(self, pdf):
+        text = self._poppler(pdf, "pdftotext", "-enc", "UTF-8", "{pdf}", "-")
+        radicals = {char for char in text if 0x2E80 <= ord(char) <= 0x2FDF}
+        self.assertFalse(radicals, "the PDF's text holds radicals, not ideographs")
+        return text
+
+    def _assert_text_has(self, text, strings):
+        for string in strings:
+            self.assertIn(string, text)
+
+    def test_pdf_pages(self):
+        pdf = self._pdf(self.form | self.form2, self.user_om)
         reader = PdfReader(io.BytesIO(pdf))
         self.assertEqual(len(reader.pages), 2)
         text = reader.pages[0].extract_text().replace("\t", " ")
@@ -235,3 +268,56 @@ class TestAppraisalPdf(AppraisalReportData, HttpCase):
             f"{self.form2.total_score:.2f}",
             reader.pages[1].extract_text().replace("\t", " "),
         )
+
+    def test_pdf_in_chinese(self):
+        """An employee who reads Chinese gets his form in Chinese, and its
+        text copies as the characters printed."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["techdept_org", "techdept_appraisal"], ["zh_CN"]
+        )
+        self.user_eng.lang = "zh_CN"
+        self.emp_eng.name = "张三"
+        pdf = self._pdf(self.form, self.user_eng)
+        text = self._pdf_text(pdf)
+        zh_form = self.form.with_context(lang="zh_CN")
+        self._assert_text_has(
+            text,
+            [
+                "月度考核表",
+                "员工",
+                "张三",
+                "岗位",
+                "部门",
+                "月份",
+                "2026-11",
+                "考核人",
+                "Rp Om",
+                "考核项",
+                "类别",
+                "权重",
+                "满分",
+                "得分",
+                "评语",
+                "总分",
+                f"{self.form.total_score:.2f}",
+                "等级",
+                zh_form.grade_band_id.name,
+                "奖金系数",
+                "排名",
+                "考核人签字",
+                "技术总监签字",
+                "员工签字",
+                "Rp Director",
+            ],
+        )
+        # Submitted and approved on the 3rd.
+        self.assertEqual(len(re.findall(r"日期：\s*2026-12-03", text)), 2)
+        self._assert_text_has(text, zh_form.line_ids.mapped("name"))
+        groups = dict(
+            zh_form.line_ids._fields["group"]._description_selection(zh_form.env)
+        )
+        self._assert_text_has(
+            text, [groups[g] for g in zh_form.line_ids.mapped("group")]
+        )
+        self.assertNotIn("Monthly Appraisal Form", text)
