@@ -113,6 +113,7 @@ class TechdeptAppraisal(models.Model):
         compute="_compute_rank", help="Rank within the group this month."
     )
     date_submitted = fields.Datetime(readonly=True, copy=False)
+    date_acknowledged = fields.Datetime(readonly=True, copy=False)
     is_late = fields.Boolean(
         string="Late",
         readonly=True,
@@ -559,6 +560,7 @@ class TechdeptAppraisal(models.Model):
                     )
                 )
             appraisal.sudo().state = "acknowledged"
+            appraisal.sudo().date_acknowledged = fields.Datetime.now()
             appraisal.activity_ids.filtered(
                 lambda a: a.user_id == self.env.user
             ).sudo().action_feedback(feedback=self.env._("Acknowledged."))

@@ -1,12 +1,16 @@
+import base64
 import io
+import json
 import re
 import subprocess
 import tempfile
-from datetime import date
+from datetime import date, datetime
+from urllib.parse import unquote, urlencode
 
 import openpyxl
 from freezegun import freeze_time
 from markupsafe import escape
+from PIL import Image
 from PyPDF2 import PdfReader
 
 from odoo.tests import HttpCase, tagged
@@ -219,6 +223,12 @@ class TestAppraisalPdf(AppraisalReportData, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_report_data()
+        cls.company = cls.form.company_id
+        # The form that the employee has acknowledged, with the company's logo.
+        cls.company.write({"name": "华信系统集成有限公司", "logo": _png()})
+        # 04:00 on 5 December in China.
+        with freeze_time("2026-12-04 20:00:00"):
+            cls.form.with_user(cls.user_eng).action_acknowledge()
 
     def _pdf(self, forms, user):
         # An unpatched-Qt wkhtmltopdf (Debian's) warns on stderr that it ignores
@@ -252,6 +262,10 @@ class TestAppraisalPdf(AppraisalReportData, HttpCase):
         self.assertFalse(radicals, "the PDF's text holds radicals, not ideographs")
         return text
 
+    def _image_count(self, pdf):
+        # "page num type ..." header, a rule, then one line per image.
+        return len(self._poppler(pdf, "pdfimages", "-list", "{pdf}").splitlines()) - 2
+
     def _assert_text_has(self, text, strings):
         for string in strings:
             self.assertIn(string, text)
@@ -276,7 +290,7 @@ class TestAppraisalPdf(AppraisalReportData, HttpCase):
         self.env["ir.module.module"]._load_module_terms(
             ["techdept_org", "techdept_appraisal"], ["zh_CN"]
         )
-        self.user_eng.lang = "zh_CN"
+        self.user_eng.write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
         self.emp_eng.name = "张三"
         pdf = self._pdf(self.form, self.user_eng)
         text = self._pdf_text(pdf)
@@ -284,11 +298,14 @@ class TestAppraisalPdf(AppraisalReportData, HttpCase):
         self._assert_text_has(
             text,
             [
+                "华信系统集成有限公司",
                 "月度考核表",
                 "员工",
                 "张三",
                 "岗位",
+                self.emp_eng.job_id.with_context(lang="zh_CN").name,
                 "部门",
+                "技术部 / 售后运维组",
                 "月份",
                 "2026-11",
                 "考核人",
@@ -311,8 +328,9 @@ class TestAppraisalPdf(AppraisalReportData, HttpCase):
                 "Rp Director",
             ],
         )
-        # Submitted and approved on the 3rd.
+        # Submitted and approved on the 3rd, acknowledged on the 5th in China.
         self.assertEqual(len(re.findall(r"日期：\s*2026-12-03", text)), 2)
+        self.assertEqual(len(re.findall(r"日期：\s*2026-12-05", text)), 1)
         self._assert_text_has(text, zh_form.line_ids.mapped("name"))
         groups = dict(
             zh_form.line_ids._fields["group"]._description_selection(zh_form.env)
@@ -321,3 +339,74 @@ class TestAppraisalPdf(AppraisalReportData, HttpCase):
             text, [groups[g] for g in zh_form.line_ids.mapped("group")]
         )
         self.assertNotIn("Monthly Appraisal Form", text)
+        self.assertEqual(self._image_count(pdf), 1)
+
+    def test_pdf_in_english(self):
+        self.company.logo = False
+        self.user_eng.lang = "en_US"
+        self.user_om.tz = "UTC"
+        pdf = self._pdf(self.form | self.form2, self.user_om)
+        text = self._pdf_text(pdf)
+        self._assert_text_has(
+            text,
+            [
+                "华信系统集成有限公司",
+                "Monthly Appraisal Form",
+                "Employee",
+                "Rp Engineer",
+                "Department",
+                "Technical Department / After-sales O&M Group",
+                "Month",
+                "2026-11",
+                "Total Score",
+                f"{self.form.total_score:.2f}",
+                f"{self.form2.total_score:.2f}",
+                self.form.grade_band_id.name,
+                "Employee Signature",
+                "Date: 2026-12-03",
+                "Date: 2026-12-04",
+            ],
+        )
+        self._assert_text_has(text, self.form.line_ids.mapped("name"))
+        self.assertEqual(self.form.date_acknowledged, datetime(2026, 12, 4, 20, 0))
+        # The second form is not acknowledged yet: no date to sign.
+        self.assertFalse(self.form2.date_acknowledged)
+        self.assertEqual(text.count("Date: 2026-12-04"), 1)
+        # No logo, no picture.
+        self.assertEqual(self._image_count(pdf), 0)
+
+    def _download_name(self, user):
+        """The file name the web client saves the PDF as (under --test-enable
+        the body is the report's HTML; the name is the same)."""
+        self.authenticate(user.login, user.login)
+        data = json.dumps([f"/report/pdf/{REPORT}/{self.form.id}", "qweb-pdf"])
+        response = self.url_open(
+            "/report/download?" + urlencode({"data": data, "context": "{}"})
+        )
+        self.assertEqual(response.status_code, 200)
+        disposition = response.headers["Content-Disposition"]
+        self.assertTrue(disposition.startswith("attachment; filename*=UTF-8''"))
+        return unquote(disposition.split("''", 1)[1])
+
+    def test_download_name_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["techdept_appraisal"], ["zh_CN"]
+        )
+        self.emp_eng.name = "张三"
+        self.assertEqual(
+            self._download_name(self.user_eng),
+            "Monthly Appraisal - 张三 - 2026-11.pdf",
+        )
+        self.user_eng.lang = "zh_CN"
+        self.assertEqual(
+            self._download_name(self.user_eng), "月度考核表 - 张三 - 2026-11.pdf"
+        )
+
+
+def _png():
+    """A small logo, as Odoo stores images (base64)."""
+    image = Image.new("RGB", (120, 40), (200, 30, 30))
+    stream = io.BytesIO()
+    image.save(stream, "PNG")
+    return base64.b64encode(stream.getvalue())
