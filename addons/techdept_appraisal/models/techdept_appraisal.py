@@ -48,6 +48,7 @@ class TechdeptAppraisal(models.Model):
         "department_id",
         "template_id",
         "date_submitted",
+        "date_acknowledged",
         "is_late",
     )
     _order = "period_id desc, department_id, total_score desc, id"
