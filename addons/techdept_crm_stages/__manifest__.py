@@ -2,7 +2,7 @@
     "name": "Technical Department: CRM Stages",
     "summary": "The policy's pipeline stages, their required deliverables, "
     "review chains and a server-side stage gate; presales work log",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/techdept-suite/techdept",
     "author": "techdept suite contributors",

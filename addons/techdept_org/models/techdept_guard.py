@@ -1,3 +1,5 @@
+import functools
+
 from odoo import api, models
 from odoo.exceptions import AccessError
 
@@ -46,8 +48,17 @@ def is_server(env):
 
 
 def join_names(env, names):
-    """``names`` as a list in the user's language (、 in Chinese)."""
-    return env._(", ").join(names)
+    """``names`` as a list in the user's language ("a, b" in English,
+    "a、b" in Chinese)."""
+    names = list(names)
+    if not names:
+        return ""
+    return functools.reduce(
+        lambda first, second: env._(
+            "%(first)s, %(second)s", first=first, second=second
+        ),
+        names,
+    )
 
 
 def field_labels(model, names):
