@@ -1,8 +1,10 @@
+import bisect
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.models import READ_GROUP_AGGREGATE, parse_read_group_spec
+from odoo.tools import SQL, float_compare
 
 from odoo.addons.techdept_org.models.techdept_guard import as_server, is_server
 
@@ -110,6 +112,14 @@ class TechdeptAppraisal(models.Model):
     coefficient = fields.Float(
         related="grade_band_id.coefficient", string="Bonus Coefficient"
     )
+    is_scored = fields.Boolean(
+        string="Scored",
+        compute="_compute_total_score",
+        store=True,
+        index=True,
+        help="Every item has its score: the form has a total, a grade and a rank, "
+        "and counts in the month's averages.",
+    )
     rank = fields.Integer(
         compute="_compute_rank", help="Rank within the group this month."
     )
@@ -139,24 +149,50 @@ class TechdeptAppraisal(models.Model):
                 f"{appraisal.employee_id.name or ''} {appraisal.period_id.name or ''}"
             )
 
-    @api.depends("line_ids.score", "line_ids.weight", "line_ids.max_score")
+    @api.depends(
+        "line_ids.score", "line_ids.weight", "line_ids.max_score", "line_ids.is_scored"
+    )
     def _compute_total_score(self):
+        """A form has a total and a grade once every item is scored; until
+        then it has neither (the stored total reads 0 and is left out of
+        every average, see _read_group_select)."""
         bands = self.env["techdept.grade.band"]._company_bands()
         for appraisal in self:
-            total = sum(
-                line.score / line.max_score * line.weight
-                for line in appraisal.line_ids
-                if line.max_score
+            lines = appraisal.line_ids
+            scored = bool(lines) and all(lines.mapped("is_scored"))
+            total = (
+                sum(
+                    line.score / line.max_score * line.weight
+                    for line in lines
+                    if line.max_score
+                )
+                if scored
+                else 0.0
             )
+            appraisal.is_scored = scored
             appraisal.total_score = round(total, 2)
-            appraisal.grade_band_id = (
-                bands._band_for(total, bands) if appraisal.line_ids else False
-            )
+            appraisal.grade_band_id = bands._band_for(total, bands) if scored else False
 
-    @api.depends("total_score", "period_id", "department_id")
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        # Forms not scored yet have no total: leave them out of the averages
+        # (and sums, minimums, maximums) of lists, pivots and graphs.
+        fname, _property, func = parse_read_group_spec(aggregate_spec)
+        if fname == "total_score" and func in ("avg", "sum", "min", "max"):
+            total = self._field_to_sql(self._table, "total_score", query)
+            scored = self._field_to_sql(self._table, "is_scored", query)
+            return READ_GROUP_AGGREGATE[func](
+                self._table, SQL("CASE WHEN %s THEN %s END", scored, total)
+            )
+        return super()._read_group_select(aggregate_spec, query)
+
+    @api.depends("total_score", "is_scored", "period_id", "department_id")
     def _compute_rank(self):
+        """Rank among the scored forms of the same group and month (ties
+        share a rank); 0, shown as nothing, until the form is scored. One
+        query, and a sort per group."""
         rows = self.sudo().search_read(
-            [("period_id", "in", self.period_id.ids)],
+            [("period_id", "in", self.period_id.ids), ("is_scored", "=", True)],
             ["period_id", "department_id", "total_score"],
         )
         scores = {}
@@ -166,10 +202,14 @@ class TechdeptAppraisal(models.Model):
                 row["department_id"] and row["department_id"][0],
             )
             scores.setdefault(key, []).append(row["total_score"])
+        for group in scores.values():
+            group.sort()
         for appraisal in self:
             group = scores.get((appraisal.period_id.id, appraisal.department_id.id), [])
-            appraisal.rank = 1 + sum(
-                1 for score in group if score > appraisal.total_score
+            appraisal.rank = (
+                len(group) - bisect.bisect_right(group, appraisal.total_score) + 1
+                if appraisal.is_scored
+                else 0
             )
 
     # Monthly generation
@@ -375,7 +415,8 @@ class TechdeptAppraisal(models.Model):
         }
 
     def _kpi_deliverables_approved(self):
-        """Documents the employee wrote that were approved in the month."""
+        """Documents the employee wrote whose final approval fell in the
+        month."""
         start, end = self._month_bounds()
         users = self.employee_id.user_id
         groups = (
@@ -385,7 +426,12 @@ class TechdeptAppraisal(models.Model):
                 [
                     ("author_id", "in", users.ids),
                     ("approval_state", "=", "approved"),
-                    ("write_date", ">=", fields.Datetime.to_datetime(start)),
+                    ("approval_date_done", ">=", fields.Datetime.to_datetime(start)),
+                    (
+                        "approval_date_done",
+                        "<",
+                        fields.Datetime.to_datetime(end) + timedelta(days=1),
+                    ),
                 ],
                 ["author_id"],
                 ["__count"],
@@ -518,6 +564,10 @@ class TechdeptAppraisal(models.Model):
 
     def _on_approval_rejected(self):
         self.sudo().write({"state": "draft"})
+
+    def _on_approval_withdrawn(self):
+        """Back to the appraiser, scored: he may change it and submit again."""
+        self.sudo().write({"state": "scored"})
 
     def _approval_check_reopen(self):
         locked = self.filtered(lambda a: a.period_id.state == "locked")
@@ -661,6 +711,13 @@ class TechdeptAppraisalLine(models.Model):
                         max=line.max_score,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "score" in vals:
+                vals.setdefault("is_scored", True)
+        return super().create(vals_list)
 
     def write(self, vals):
         if ({"score", "comment"} & vals.keys()) and not is_server(self.env):

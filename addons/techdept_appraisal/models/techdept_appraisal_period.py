@@ -141,15 +141,26 @@ class TechdeptAppraisalPeriod(models.Model):
 
     @api.model
     def _cron_generate_last_month(self):
-        """First days of a month: the appraisals of the month before."""
+        """First days of a month: the appraisals of the month before, in
+        every company that has a technical department."""
         today = fields.Date.context_today(self)
         start = today + relativedelta(months=-1, day=1)
-        period = self.search(
-            [("date_from", "=", start), ("company_id", "=", self.env.company.id)]
+        companies = (
+            self.env["hr.department"]
+            .sudo()
+            .search([("techdept_function", "=", "technical")])
+            .company_id
         )
-        if not period:
-            period = self.create(self._month_defaults(start))
-        period.action_generate()
+        Period = self.sudo()
+        for company in companies:
+            period = Period.search(
+                [("date_from", "=", start), ("company_id", "=", company.id)]
+            )
+            if not period:
+                period = Period.with_company(company).create(
+                    dict(self._month_defaults(start), company_id=company.id)
+                )
+            period.action_generate()
         self.env["techdept.appraisal"]._remind_appraisers()
 
     # Demo data

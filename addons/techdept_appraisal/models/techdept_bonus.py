@@ -1,6 +1,5 @@
 import io
 import math
-from collections import defaultdict
 
 import xlsxwriter
 
@@ -200,46 +199,69 @@ class TechdeptBonusPool(models.Model):
             "om": self.om_percent,
         }[stream]
 
-    def _bonus_allocate(self):
-        """{line: amount}. A stream's share (amount × percent / 100) is split
-        among its lines in proportion to contribution × coefficient; the exact
-        shares are then rounded to the currency's unit all at once by the
-        largest-remainder method: every line gets its share rounded down, and
-        the units left over go one each to the lines with the largest
-        remainders (earlier lines first on a tie), so that the lines add up
-        exactly to the pool amount whenever every stream with a share has a
-        line with a weight."""
+    @staticmethod
+    def _largest_remainder(exact, total, order):
+        """Round ``exact`` ({key: amount in units}) to whole units adding up
+        to ``total`` units: every key gets its amount rounded down, and the
+        units left over go one each to the largest remainders (``order``
+        breaks ties). Each result lies within one unit of its exact amount."""
+        units = {key: math.floor(value) for key, value in exact.items()}
+        left = total - sum(units.values())
+        for key in sorted(exact, key=lambda k: (-(exact[k] - units[k]), order(k)))[
+            : max(left, 0)
+        ]:
+            units[key] += 1
+        return units
+
+    def _bonus_stream_shares(self):
+        """{stream: units} of the pool's amount: each stream's exact share
+        (amount × percent / 100) rounded to the currency's unit so that the
+        three add up exactly to the amount."""
         self.ensure_one()
         unit = self.currency_id.rounding or 0.01
-        weights = defaultdict(float)
-        for line in self.line_ids:
-            weights[line.stream] += line._bonus_weight()
-        exact = {}
-        for line in self.line_ids:
-            total_weight = weights[line.stream]
-            share = 0.0
-            if total_weight > 0:
-                share = (
-                    self.amount
-                    * self._bonus_stream_percent(line.stream)
-                    / 100.0
-                    * line._bonus_weight()
-                    / total_weight
-                    / unit
-                )
-            # Shave the float noise so that 33333.99999999 counts as 33334.
-            exact[line] = round(share, 6)
-        units = {line: math.floor(share) for line, share in exact.items()}
-        left = round(sum(exact.values())) - sum(units.values())
-        by_remainder = sorted(
-            self.line_ids,
-            key=lambda line: (-(exact[line] - units[line]), line._origin.id or 0),
-        )
-        for line in by_remainder[: max(left, 0)]:
-            units[line] += 1
-        return {
-            line: self.currency_id.round(units[line] * unit) for line in self.line_ids
+        streams = [key for key, _label in BONUS_STREAMS]
+        # Shave the float noise so that 33333.99999999 counts as 33334.
+        exact = {
+            stream: round(
+                self.amount * self._bonus_stream_percent(stream) / 100.0 / unit, 6
+            )
+            for stream in streams
         }
+        total = round(self.amount / unit)
+        return (
+            self._largest_remainder(exact, total, streams.index),
+            exact,
+        )
+
+    def _bonus_allocate(self):
+        """{line: amount}. Each stream's share is first rounded to the
+        currency's unit, the three adding up to the pool amount; then it is
+        split among the stream's lines in proportion to contribution ×
+        coefficient, by the largest-remainder method within the stream. So
+        every stream gets its share exactly, the lines add up to the pool,
+        and each line lies within one unit of its exact share."""
+        self.ensure_one()
+        unit = self.currency_id.rounding or 0.01
+        shares, exact_shares = self._bonus_stream_shares()
+        amounts = {}
+        for stream, lines in self.line_ids.grouped("stream").items():
+            total_weight = sum(line._bonus_weight() for line in lines)
+            if total_weight <= 0:
+                amounts.update(dict.fromkeys(lines, 0.0))
+                continue
+            exact = {
+                line: round(
+                    exact_shares[stream] * line._bonus_weight() / total_weight, 6
+                )
+                for line in lines
+            }
+            units = self._largest_remainder(
+                exact, shares[stream], lambda line: line._origin.id or 0
+            )
+            amounts.update(
+                {line: self.currency_id.round(units[line] * unit) for line in lines}
+            )
+        return amounts
 
     def _approval_check_submit(self):
         if not self.env.user.has_group("techdept_org.group_manager"):

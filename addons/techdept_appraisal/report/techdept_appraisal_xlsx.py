@@ -52,17 +52,22 @@ class TechdeptAppraisalPeriod(models.Model):
         )
 
     def _techdept_xlsx_row(self, appraisal):
+        """A form's cells; a form not scored yet has no figures (None: a
+        blank cell, left out of the averages)."""
+        scored = appraisal.is_scored
         row = {
             "employee": appraisal.employee_id.name,
             "job": appraisal.job_id.name or "",
             "department": appraisal.department_id.name or "",
             "appraiser": appraisal.appraiser_id.name or "",
-            "total": appraisal.total_score,
-            "grade": appraisal.grade_band_id.name or "",
-            "coefficient": appraisal.coefficient,
-            "rank": appraisal.rank,
+            "total": appraisal.total_score if scored else None,
+            "grade": (appraisal.grade_band_id.name or "") if scored else None,
+            "coefficient": appraisal.coefficient if scored else None,
+            "rank": appraisal.rank if scored else None,
             "late": self.env._("Yes") if appraisal.is_late else self.env._("No"),
         }
+        if not scored:
+            return row
         for line in appraisal.line_ids:
             points = (
                 line.score / line.max_score * line.weight if line.max_score else 0.0
@@ -99,7 +104,12 @@ class TechdeptAppraisalPeriod(models.Model):
         rows = [self._techdept_xlsx_row(appraisal) for appraisal in appraisals]
         for row_index, row in enumerate(rows, start=1):
             for col, key in enumerate(keys):
-                value = row.get(key, 0.0 if key.startswith("group_") else "")
+                default = (
+                    0.0 if key.startswith("group_") and row["total"] is not None else ""
+                )
+                value = row.get(key, default)
+                if value is None:
+                    continue
                 if isinstance(value, float):
                     sheet.write_number(row_index, col, round(value, 2), number)
                 else:
@@ -121,7 +131,8 @@ class TechdeptAppraisalPeriod(models.Model):
                     xl_rowcol_to_cell(1, col),
                     xl_rowcol_to_cell(last, col),
                 )
-                average = sum(row.get(key, 0.0) for row in rows) / len(rows)
+                values = [row.get(key, 0.0) for row in rows if row["total"] is not None]
+                average = sum(values) / len(values) if values else 0.0
                 sheet.write_formula(
                     footer,
                     col,

@@ -283,3 +283,167 @@ class TestAppraisal(AppraisalCase):
         # the ORM's extra INSERT batches (100 rows each) and their mail rows.
         self.assertLess(counts[2] - counts[1], 10, counts)
         self.assertLessEqual(counts[2], GENERATION_QUERIES, counts)
+
+
+@tagged("post_install", "-at_install")
+class TestAppraisalNumbers(AppraisalCase):
+    """The policy's figures and the flow's states come out right."""
+
+    def _submitted(self, employee, score=85.0):
+        appraisal = self._of(employee)
+        self._score_all(appraisal, self.user_om, score)
+        appraisal.with_user(self.user_om).action_mark_scored()
+        appraisal.with_user(self.user_om).action_approval_submit()
+        return appraisal
+
+    def test_every_transition_leaves_the_next_step_possible(self):
+        appraisal = self._submitted(self.emp_eng2)
+        # Withdrawn: back to scored, and it can be submitted again.
+        appraisal.with_user(self.user_om).action_approval_cancel()
+        self.assertEqual(appraisal.state, "scored")
+        self.assertEqual(appraisal.approval_state, "cancelled")
+        appraisal.with_user(self.user_om).action_approval_submit()
+        self.assertEqual(appraisal.state, "submitted")
+        self.assertEqual(appraisal.approval_round, 2)
+        # Returned: back to draft, scored again, submitted again.
+        appraisal.with_user(self.user_director)._approval_reject("Explain")
+        self.assertEqual(appraisal.state, "draft")
+        appraisal.with_user(self.user_om).action_mark_scored()
+        appraisal.with_user(self.user_om).action_approval_submit()
+        appraisal.with_user(self.user_director).action_approval_approve()
+        self.assertEqual(appraisal.state, "approved")
+        # Reopened by the director: back to its appraiser.
+        appraisal.with_user(self.user_director)._approval_reopen("Wrong item")
+        self.assertEqual(appraisal.state, "draft")
+        self.assertEqual(appraisal.approval_state, "draft")
+        line = appraisal.line_ids.filtered(lambda li: li.source == "manual")[:1]
+        line.with_user(self.user_om).score = line.max_score
+        appraisal.with_user(self.user_om).action_mark_scored()
+        appraisal.with_user(self.user_om).action_approval_submit()
+        self.assertEqual(appraisal.approval_round, 4)
+        self.assertEqual(appraisal.state, "submitted")
+
+    def test_unscored_forms_have_no_figures(self):
+        first, second = self._of(self.emp_eng), self._of(self.emp_eng2)
+        self.assertFalse(first.is_scored)
+        self.assertFalse(first.grade_band_id)
+        self.assertEqual(first.rank, 0)
+        self._score_all(second, self.user_om, 90)
+        self.assertTrue(second.is_scored)
+        self.assertEqual(second.rank, 1)
+        self.assertTrue(second.grade_band_id)
+        # The average of the month leaves the unscored forms out.
+        Appraisal = self.env["techdept.appraisal"]
+        domain = [("id", "in", (first | second).ids)]
+        [(average,)] = Appraisal._read_group(domain, [], ["total_score:avg"])
+        self.assertAlmostEqual(average, second.total_score, places=2)
+        groups = Appraisal.read_group(domain, ["total_score:avg"], [])
+        self.assertAlmostEqual(groups[0]["total_score"], second.total_score, 2)
+        # Scored, the first one counts and ranks.
+        self._score_all(first, self.user_om, 60)
+        self.assertTrue(first.is_scored)
+        self.assertEqual(first.rank, 2)
+        [(average,)] = Appraisal._read_group(domain, [], ["total_score:avg"])
+        self.assertAlmostEqual(
+            average, (first.total_score + second.total_score) / 2, places=2
+        )
+
+    def test_deliverables_counted_in_the_month_of_their_final_approval(self):
+        chain = self.env["techdept.approval.chain"].create(
+            {
+                "name": "Director review",
+                "code": "ap_test_director",
+                "step_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Director",
+                            "approver_type": "users",
+                            "user_ids": [(6, 0, self.user_director.ids)],
+                        },
+                    )
+                ],
+            }
+        )
+        doc_type = self.env["techdept.document.type"].create(
+            {"name": "Test plan", "code": "ap_test_plan", "chain_id": chain.id}
+        )
+
+        def approved_on(day):
+            with freeze_time(day):
+                document = (
+                    self.env["techdept.document"]
+                    .with_user(self.user_eng)
+                    .create({"name": f"Plan {day}", "type_id": doc_type.id})
+                )
+                document.attachment_ids = (
+                    self.env["ir.attachment"]
+                    .with_user(self.user_eng)
+                    .create({"name": "plan.txt", "raw": b"plan"})
+                )
+                document.with_user(self.user_eng).action_approval_submit()
+            with freeze_time(day):
+                document.with_user(self.user_director).action_approval_approve()
+            return document
+
+        before = approved_on("2026-10-30 10:00:00")
+        inside = approved_on("2026-11-15 10:00:00")
+        after = approved_on("2026-12-02 10:00:00")
+        self.assertEqual(inside.approval_date_done.date().isoformat(), "2026-11-15")
+        counts = self._of(self.emp_eng)._kpi_deliverables_approved()
+        self.assertEqual(counts.get(self.emp_eng.id), 1.0)
+        # Changed later, still counted in the month it was approved.
+        (before | inside | after).sudo().write({"tag_ids": [(6, 0, [])]})
+        counts = self._of(self.emp_eng)._kpi_deliverables_approved()
+        self.assertEqual(counts.get(self.emp_eng.id), 1.0)
+
+    def test_monthly_generation_runs_for_every_company(self):
+        other = self.env["res.company"].create({"name": "Branch office"})
+        technical = self.env["hr.department"].create(
+            {
+                "name": "Technical (branch)",
+                "company_id": other.id,
+                "techdept_function": "technical",
+            }
+        )
+        # The branch has positions of its own, appraised with the same form.
+        job_manager, job_engineer = (
+            self.env.ref(f"techdept_org.job_{role}").copy({"company_id": other.id})
+            for role in ("presales_manager", "presales_engineer")
+        )
+        self.env.ref("techdept_appraisal.kpi_template_presales").job_ids |= job_engineer
+        manager = self.env["hr.employee"].create(
+            {
+                "name": "Branch presales manager",
+                "company_id": other.id,
+                "job_id": job_manager.id,
+            }
+        )
+        presales = self.env["hr.department"].create(
+            {
+                "name": "Presales (branch)",
+                "company_id": other.id,
+                "parent_id": technical.id,
+                "techdept_function": "presales",
+                "manager_id": manager.id,
+            }
+        )
+        engineer = self.env["hr.employee"].create(
+            {
+                "name": "Branch presales engineer",
+                "company_id": other.id,
+                "department_id": presales.id,
+                "job_id": job_engineer.id,
+            }
+        )
+        manager.department_id = presales
+        with freeze_time("2027-01-02"):
+            self.env["techdept.appraisal.period"]._cron_generate_last_month()
+        periods = self.env["techdept.appraisal.period"].search(
+            [("date_from", "=", date(2026, 12, 1))]
+        )
+        self.assertEqual(periods.company_id, self.env.company | other)
+        branch = periods.filtered(lambda p: p.company_id == other)
+        self.assertEqual(branch.appraisal_ids.employee_id, engineer)
+        self.assertEqual(branch.appraisal_ids.appraiser_id, manager)

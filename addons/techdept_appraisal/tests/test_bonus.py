@@ -168,6 +168,51 @@ class TestBonus(TransactionCase):
             [150.0, 50.0],
         )
 
+    def test_each_stream_gets_its_share_exactly(self):
+        # 100,000.00 split 30/50/20, each stream among three equal lines: the
+        # streams' shares are whole, so each must be paid exactly (rounding
+        # over the whole pool gave 30,000.00 / 49,999.99 / 20,000.01).
+        pool = self._pool(
+            amount=100000.0,
+            presales_percent=30,
+            implementation_percent=50,
+            om_percent=20,
+        )
+        employees = (self.emp_presales, self.emp_presales2, self.emp_impl)
+        for stream in ("om", "implementation", "presales"):
+            for employee in employees:
+                self._line(pool, stream, employee)
+        currency = pool.currency_id
+        for stream, share in (
+            ("presales", 30000.0),
+            ("implementation", 50000.0),
+            ("om", 20000.0),
+        ):
+            lines = pool.line_ids.filtered(lambda line, s=stream: line.stream == s)
+            self.assertEqual(
+                currency.compare_amounts(sum(lines.mapped("amount")), share),
+                0,
+                f"{stream}: {lines.mapped('amount')}",
+            )
+            for line in lines:
+                self.assertLessEqual(abs(line.amount - share / 3), 0.01 + 1e-9)
+        self.assertEqual(
+            currency.compare_amounts(sum(pool.line_ids.mapped("amount")), 100000.0),
+            0,
+        )
+        # An amount that does not split into whole cents: streams still add
+        # up to the pool, each within a cent of its exact share.
+        pool.amount = 100000.01
+        total = 0.0
+        for stream, percent in (("presales", 30), ("implementation", 50), ("om", 20)):
+            lines = pool.line_ids.filtered(lambda line, s=stream: line.stream == s)
+            paid = sum(lines.mapped("amount"))
+            self.assertLess(abs(paid - 100000.01 * percent / 100), 0.01)
+            for line in lines:
+                self.assertLess(abs(line.amount - 100000.01 * percent / 300), 0.01)
+            total += paid
+        self.assertEqual(currency.compare_amounts(total, 100000.01), 0)
+
     def test_largest_remainder_is_exact(self):
         pool = self._pool(presales_percent=100, implementation_percent=0, om_percent=0)
         for employee in (self.emp_presales, self.emp_presales2, self.emp_impl):

@@ -185,11 +185,18 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
         cached = openpyxl.load_workbook(
             io.BytesIO(period._techdept_xlsx_sheet()), data_only=True
         )
+        # Forms not scored yet are blank and left out of the average.
+        scored = self.appraisals.filtered("is_scored")
+        self.assertLess(len(scored), count)
         self.assertAlmostEqual(
             cached.active.cell(row=footer, column=9).value,
-            sum(self.appraisals.mapped("total_score")) / count,
+            sum(scored.mapped("total_score")) / len(scored),
             places=2,
         )
+        unscored = (self.appraisals - scored)[0]
+        row = names.index(unscored.employee_id.name) + 2
+        for column in range(5, 13):
+            self.assertIsNone(sheet.cell(row=row, column=column).value)
         ranges = [str(cf.sqref) for cf in sheet.conditional_formatting]
         self.assertIn(f"I2:I{count + 1}", ranges)
         self.assertIn(f"J2:J{count + 1}", ranges)

@@ -22,19 +22,21 @@ class HrEmployee(models.Model):
     # the pool by calling _techdept_set_line_manager() and gives him back with
     # _techdept_restore_line_manager(); nothing else writes parent_id for it.
 
-    def _techdept_home_manager(self, date=None):
+    def _techdept_home_manager(self):
         """Map each employee to the manager he reports to outside any project:
-        whoever acts today for the manager of his department."""
-        resolver = self.env["techdept.resolver"]
-        managers = resolver._acting_managers(self.department_id, date)
+        the holder of his department's manager position (A), or the manager
+        above when he holds it himself. An absence is covered by delegation
+        (B acts for A), never by changing line managers."""
         result = {}
-        for employee in self:
+        for employee in self.sudo():
             department = employee.department_id
-            manager = managers.get(department, self.browse())
-            while manager == employee and department.parent_id:
+            manager = department.manager_id
+            while department and (not manager or manager == employee):
                 department = department.parent_id
-                manager = resolver._acting_managers(department, date)[department]
-            result[employee] = manager if manager != employee else self.browse()
+                manager = department.manager_id
+            result[employee] = (
+                manager.with_env(self.env) if manager != employee else self.browse()
+            )
         return result
 
     def _techdept_set_line_manager(self, manager, reason):
@@ -52,9 +54,9 @@ class HrEmployee(models.Model):
                 ),
             )
 
-    def _techdept_restore_line_manager(self, reason, date=None):
+    def _techdept_restore_line_manager(self, reason):
         """Give the employees back to their home manager (see
         _techdept_home_manager)."""
-        homes = self._techdept_home_manager(date)
+        homes = self._techdept_home_manager()
         for employee in self:
             employee._techdept_set_line_manager(homes[employee], reason)

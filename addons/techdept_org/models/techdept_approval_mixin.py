@@ -77,6 +77,13 @@ class TechdeptApprovalMixin(models.AbstractModel):
     approval_submitted_date = fields.Datetime(
         string="Submitted On", copy=False, readonly=True
     )
+    approval_date_done = fields.Datetime(
+        string="Approved On",
+        compute="_compute_approval_date_done",
+        store=True,
+        copy=False,
+        help="When the last step of the current round was approved.",
+    )
     approval_line_ids = fields.One2many(
         "techdept.approval.line",
         "res_id",
@@ -114,6 +121,19 @@ class TechdeptApprovalMixin(models.AbstractModel):
             record.approval_current_step = ", ".join(current.mapped("step_name"))
             record.approval_current_user_ids = (
                 current.approver_ids - current.approved_user_ids
+            )
+
+    @api.depends("approval_state", "approval_round", "approval_line_ids.date_done")
+    def _compute_approval_date_done(self):
+        for record in self:
+            lines = record.sudo().approval_line_ids.filtered(
+                lambda line, r=record: (
+                    line.round == r.approval_round and line.state == "approved"
+                )
+            )
+            dates = [date for date in lines.mapped("date_done") if date]
+            record.approval_date_done = (
+                max(dates) if record.approval_state == "approved" and dates else False
             )
 
     def _compute_approval_required(self):
@@ -671,7 +691,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
             round_lines.filtered(lambda ln: ln.state == "waiting").write(
                 {"state": "cancelled"}
             )
-            self._approval_close_activities(line)
+            self._approval_close_activities(line, decided_by=holder or user)
             self._approval_write({"approval_state": "rejected"})
             self.message_post(
                 body=self.env._(
@@ -695,7 +715,9 @@ class TechdeptApprovalMixin(models.AbstractModel):
             else None
         )
         line.approved_user_ids = [fields.Command.link((holder or user).id)]
-        self._approval_close_activities(line, holder=None if done else (holder or user))
+        self._approval_close_activities(
+            line, decided_by=holder or user, keep_others=not done
+        )
         self.message_post(
             body=self.env._(
                 "%(step)s approved by %(who)s.", step=line.step_name, who=who
@@ -718,21 +740,27 @@ class TechdeptApprovalMixin(models.AbstractModel):
         )
         self._on_approval_done()
 
-    def _approval_close_activities(self, lines, holder=None):
-        """Mark the to-dos of ``lines`` done; only ``holder``'s when given."""
+    def _approval_close_activities(self, lines, decided_by=None, keep_others=False):
+        """Close the to-dos of ``lines``: the one of the approver who decided
+        (``decided_by``, himself or through his deputy) is done; those of a
+        step nobody else needs to decide any more are removed, unless
+        ``keep_others`` (the other approvers of an "all" step still must)."""
         activities = (
             self.env["mail.activity"]
             .sudo()
             .search([("techdept_approval_line_id", "in", lines.ids)])
         )
-        if holder:
-            activities = activities.filtered(
-                lambda a: (
-                    (a.techdept_delegation_id.employee_id.user_id or a.user_id)
-                    == holder
-                )
+        decided = activities.filtered(
+            lambda a: (
+                decided_by
+                and (a.techdept_delegation_id.employee_id.user_id or a.user_id)
+                == decided_by
             )
-        activities.action_feedback(feedback=self.env._("Reviewed."))
+        )
+        if decided:
+            decided.action_feedback(feedback=self.env._("Reviewed."))
+        if not keep_others:
+            (activities - decided).unlink()
 
     # Freezing: a record in review or approved, and its parts, do not change
 

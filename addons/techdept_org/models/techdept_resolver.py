@@ -134,11 +134,9 @@ class TechdeptResolver(models.AbstractModel):
         }
 
     @api.model
-    def _function_manager(self, function, date=None, company=None):
-        """Whoever acts on ``date`` for the manager of the department that
-        holds the policy ``function`` (see hr.department.techdept_function)."""
+    def _function_department(self, function, company=None):
         company = company or self.env.company
-        department = (
+        return (
             self.env["hr.department"]
             .sudo()
             .search(
@@ -149,9 +147,26 @@ class TechdeptResolver(models.AbstractModel):
                 limit=1,
             )
         )
+
+    @api.model
+    def _function_manager(self, function, date=None, company=None):
+        """Whoever acts on ``date`` for the manager of the department that
+        holds the policy ``function`` (see hr.department.techdept_function)."""
+        department = self._function_department(function, company)
         if not department:
             return self.env["hr.employee"]
         return self._acting_managers(department, date)[department]
+
+    @api.model
+    def _function_holder(self, function, company=None):
+        """The holder of the manager position of the department that holds
+        the policy ``function``, absent or not: the owner of what the
+        function keeps (a project, a line of engineers). Whoever acts for him
+        is found through delegation, when there is something to decide."""
+        department = self._function_department(function, company)
+        while department and not department.manager_id:
+            department = department.parent_id
+        return department.manager_id.with_env(self.env)
 
     @api.model
     def _role_holders(self, role, date=None, company=None):

@@ -4,14 +4,14 @@ from freezegun import freeze_time
 from odoo_test_helper import FakeModelLoader
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import TechdeptOrgCase
 
 # Budgets measured on Odoo 18.0; they do not grow with the number of records.
 MY_APPROVALS_QUERIES = 13
-STEP_QUERIES = 96
+STEP_QUERIES = 97
 
 
 @tagged("post_install", "-at_install")
@@ -424,3 +424,103 @@ class TestApprovalEngine(TechdeptOrgCase):
         self.env.invalidate_all()
         with self.assertQueryCount(__system__=STEP_QUERIES):
             approve(records)()
+
+    def _done_activity_messages(self, record):
+        return record.message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("mail.mt_activities")
+        )
+
+    def test_undecided_todos_are_removed_not_done(self):
+        other = new_test_user(self.env, login="td_third", groups="base.group_user")
+        self.chain.step_ids[0].write(
+            {
+                "approver_type": "users",
+                "user_ids": [Command.set((self.user_director | other).ids)],
+                "approval_mode": "any",
+            }
+        )
+        # Withdrawn: nobody decided, the to-dos go without a trace.
+        record = self._record()
+        record.action_approval_submit()
+        self.assertEqual(self._todo_users(record), self.user_director | other)
+        record.action_approval_cancel()
+        self.assertFalse(self._todo_users(record))
+        self.assertFalse(self._done_activity_messages(record))
+        # Rejected: the one who decided has his to-do done, the other's goes.
+        record.action_approval_submit()
+        record.with_user(self.user_director)._approval_reject("No budget")
+        self.assertFalse(self._todo_users(record))
+        done = self._done_activity_messages(record)
+        self.assertEqual(len(done), 1)
+        self.assertEqual(done.author_id, self.user_director.partner_id)
+        # Approved by one of "any": the other's to-do is removed, not done.
+        record.action_approval_submit()
+        record.with_user(other).action_approval_approve()
+        done = self._done_activity_messages(record) - done
+        self.assertEqual(len(done), 1)
+        self.assertEqual(done.author_id, other.partner_id)
+        self.assertEqual(self._todo_users(record), self.user_sales)
+
+    def test_reopen_by_the_director_with_a_reason(self):
+        record = self._record()
+        record.action_approval_submit()
+        for user in (self.user_director, self.user_sales, self.user_gm):
+            record.with_user(user).action_approval_approve()
+        self.assertTrue(record.with_user(self.user_director).can_reopen)
+        for user in (self.user_engineer, self.user_sales, self.user_gm, self.user_a):
+            self.assertFalse(record.with_user(user).can_reopen)
+            with self.assertRaisesRegex(UserError, "Only the Technical Director"):
+                record.with_user(user)._approval_reopen("Please")
+        with self.assertRaisesRegex(UserError, "reason is required"):
+            record.with_user(self.user_director)._approval_reopen("  ")
+        action = record.with_user(self.user_director).action_approval_reopen()
+        wizard = Form(
+            self.env["techdept.approval.reject.wizard"]
+            .with_user(self.user_director)
+            .with_context(**action["context"])
+        )
+        wizard.comment = "The amount was wrong"
+        wizard.save().action_confirm()
+        self.assertEqual(record.approval_state, "draft")
+        # Unfrozen now, and the decided round is kept with the reopening.
+        record.with_user(self.user_engineer).amount = 11
+        decision = record.approval_line_ids.decision_ids.filtered(
+            lambda d: d.decision == "reopened"
+        )
+        self.assertEqual(decision.user_id, self.user_director)
+        self.assertEqual(decision.comment, "The amount was wrong")
+        self.assertIn("The amount was wrong", record.message_ids[0].body)
+        record.with_user(self.user_engineer).action_approval_submit()
+        self.assertEqual(record.approval_round, 2)
+        self.assertEqual(len(record.approval_line_ids), 6)
+        # A draft record has nothing to reopen.
+        with self.assertRaisesRegex(UserError, "cannot be reopened"):
+            record.with_user(self.user_director)._approval_reopen("Again")
+
+    def test_engine_fields_are_the_engines(self):
+        record = self._record()
+        for values in (
+            {"approval_state": "approved"},
+            {"approval_round": 5},
+            {"approval_submitted_by_id": self.user_director.id},
+            {"approval_line_ids": [Command.clear()]},
+        ):
+            with self.assertRaisesRegex(AccessError, "cannot be written directly"):
+                record.with_user(self.user_engineer).write(values)
+            with self.assertRaisesRegex(AccessError, "cannot be written directly"):
+                self.Tester.with_user(self.user_engineer).create(
+                    dict(values, name="Forged", salesperson_id=self.user_sales.id)
+                )
+        with self.assertRaisesRegex(AccessError, "cannot be written directly"):
+            self.Tester.with_user(self.user_engineer).with_context(
+                default_approval_state="approved"
+            ).create({"name": "Forged"})
+        # No context key lifts the freeze either.
+        record.action_approval_submit()
+        for key in ("techdept_approval_unlock", "techdept_server"):
+            with self.assertRaisesRegex(UserError, "cannot be changed"):
+                record.with_user(self.user_engineer).with_context(
+                    **{key: True}
+                ).amount = 99
+        self.assertEqual(record.approval_state, "pending")
+        self.assertEqual(record.amount, 10)

@@ -145,13 +145,13 @@ class TestResolver(TechdeptOrgCase):
         self.assertIn("Project X", self.emp_engineer.message_ids[:1].body)
         self.emp_engineer._techdept_restore_line_manager("Project X ended")
         self.assertEqual(self.emp_engineer.parent_id, self.emp_a)
-        # While A is away, the engineer goes back to whoever acts for him.
-        self.emp_engineer._techdept_set_line_manager(self.emp_b, "Project Y")
+        # While A is away, the engineer still goes back to A: B acts for A
+        # through the delegation, the line manager is not rewritten.
+        self.emp_onsite._techdept_set_line_manager(self.emp_b, "Project Y")
         self._leave(self.emp_a, MONDAY, MONDAY)
         self.emp_onsite._techdept_restore_line_manager("Project Y ended")
-        self.assertEqual(self.emp_onsite.parent_id, self.emp_b)
+        self.assertEqual(self.emp_onsite.parent_id, self.emp_a)
         # A manager's home is the manager above him.
         self.assertEqual(
-            self.emp_a._techdept_home_manager(date(2026, 12, 10))[self.emp_a],
-            self.emp_director,
+            self.emp_a._techdept_home_manager()[self.emp_a], self.emp_director
         )

@@ -42,7 +42,9 @@ class CrmLead(models.Model):
                     "%(lead)s has its implementation project already.", lead=self.name
                 )
             )
-        manager = self.env["techdept.resolver"]._function_manager("implementation")
+        manager = self.env["techdept.resolver"]._function_holder(
+            "implementation", self.company_id or self.env.company
+        )
         project = as_server(self.env["project.project"]).create(
             {
                 "name": self.name,

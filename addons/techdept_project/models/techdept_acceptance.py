@@ -117,7 +117,7 @@ class TechdeptAcceptance(models.Model):
         self.ensure_one()
         project = self.project_id
         resolver = self.env["techdept.resolver"]
-        om_manager = resolver._function_manager("om")
+        om_manager = resolver._function_holder("om", project.company_id)
         om_phase = self.env["techdept.project.phase"].search(
             [("kind", "=", "om")], limit=1
         )

@@ -229,8 +229,7 @@ class TechdeptAssignment(models.Model):
             employee._techdept_restore_line_manager(
                 self.env._(
                     "back in the pool after %(project)s", project=self.project_id.name
-                ),
-                today,
+                )
             )
 
     def action_end(self):

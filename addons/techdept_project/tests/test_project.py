@@ -118,7 +118,7 @@ class TestProjectPath(TechdeptProjectCase):
             project.unlink()
 
     @freeze_time("2026-12-07")
-    def test_engineer_returns_to_whoever_acts_for_the_om_manager(self):
+    def test_engineer_returns_to_the_om_manager_even_while_he_is_away(self):
         project = self.env["project.project"].create(
             {
                 "name": "Camera upgrade",
@@ -145,7 +145,16 @@ class TestProjectPath(TechdeptProjectCase):
         )
         assignment.action_end()
         self.assertEqual(assignment.state, "ended")
-        self.assertEqual(self.emp_e1.parent_id, self.emp_b)
+        # Back to A, who holds the position: B acts for him through the
+        # delegation, the line manager is not rewritten.
+        self.assertEqual(self.emp_e1.parent_id, self.emp_a)
+        self.assertEqual(
+            self.env["techdept.resolver"]._acting_employee(self.emp_a), self.emp_b
+        )
+        # When A is back, nothing has to move.
+        with freeze_time("2026-12-10"):
+            self.env["techdept.delegation"]._cron_sync()
+        self.assertEqual(self.emp_e1.parent_id, self.emp_a)
         # The cron does not bring an ended assignment back.
         self.env["techdept.assignment"]._cron_sync()
         self.assertEqual(assignment.state, "ended")
