@@ -16,9 +16,10 @@ APT_PACKAGES=(
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf '\033[1;31mERROR: %s\033[0m\n' "$*" >&2; exit 2; }
 
-# The suite's addons, in dependency order (each manifest lists its depends).
+# The suite's addons, in dependency order (each manifest lists its depends),
+# of addons/ or of the addons folder given.
 suite_addons() {
-    "$PYTHON" - "$REPO/addons" <<'PY'
+    "$PYTHON" - "${1:-$REPO/addons}" <<'PY'
 import ast, pathlib, sys
 root = pathlib.Path(sys.argv[1])
 manifests = {
