@@ -212,30 +212,43 @@ def compare_fields(model, old, new, mapping, notes):
     return failures, pairs
 
 
+def some_records(model_data, ids, limit=10):
+    labels = [record_label(model_data, rec_id) for rec_id in ids[:limit]]
+    more = f" … and {len(ids) - limit} more" if len(ids) > limit else ""
+    return ", ".join(labels) + more
+
+
 def compare_record_sets(model, old, new, mapping, before_xmlids, notes):
     """Failures for records the update deleted or added without a reason."""
     failures = []
     new_model = mapping.model_after(model)
     declared = model in mapping.changed_records
-    for rec_id in sorted(set(old["records"]) - set(new["records"]), key=int):
-        label = record_label(old, rec_id)
+    gone = sorted(set(old["records"]) - set(new["records"]), key=int)
+    if gone:
+        text = f"{model}: {len(gone)} records deleted: {some_records(old, gone)}"
         if declared:
-            notes.append(f"{model} {label}: deleted as declared")
+            notes.append(f"{text} (declared)")
         else:
-            failures.append(
-                f"FAIL {model} {label}: the record is gone after the update"
-            )
-    for rec_id in sorted(set(new["records"]) - set(old["records"]), key=int):
-        xmlid = new["xmlids"].get(rec_id)
-        if xmlid and xmlid not in before_xmlids:
-            notes.append(f"{new_model} {rec_id} ({xmlid}): added by the new data")
-        elif declared:
-            notes.append(f"{new_model} {rec_id}: added as declared")
+            failures.append(f"FAIL {text}")
+    added = sorted(set(new["records"]) - set(old["records"]), key=int)
+    # A record of the new code's data has an XML id the base did not have.
+    xmlids = {i: new["xmlids"].get(i) for i in added}
+    by_new_data = [i for i in added if xmlids[i] and xmlids[i] not in before_xmlids]
+    unexplained = [i for i in added if i not in by_new_data]
+    if by_new_data:
+        notes.append(
+            f"{new_model}: {len(by_new_data)} records added by the new data: "
+            + some_records(new, by_new_data)
+        )
+    if unexplained:
+        text = (
+            f"{new_model}: {len(unexplained)} records added by the update "
+            f"without a new XML id: {some_records(new, unexplained)}"
+        )
+        if declared:
+            notes.append(f"{text} (declared)")
         else:
-            failures.append(
-                f"FAIL {new_model} {record_label(new, rec_id)}: the update "
-                "added this record (data or demo loaded again?)"
-            )
+            failures.append(f"FAIL {text} (data or demo loaded again?)")
     return failures
 
 
@@ -374,9 +387,20 @@ def check_base(before):
     return failures
 
 
+def check_demo_kept(before, after):
+    """Odoo unflags an addon's demo data when reloading it fails in the update."""
+    return [
+        f"{addon}: its demo data failed to load in the update (Odoo dropped the "
+        "addon's demo flag; see the update's log)"
+        for addon, info in sorted(before["addons"].items())
+        if info.get("demo") and not after["addons"].get(addon, {}).get("demo")
+    ]
+
+
 def compare(before, after, mapping_text, bad_log_lines=(), mapping_name="mapping"):
     mapping = Mapping.parse(mapping_text, mapping_name)
-    data_failures = check_base(before) + mapping.errors + mapping.check(before, after)
+    data_failures = check_base(before) + check_demo_kept(before, after)
+    data_failures += mapping.errors + mapping.check(before, after)
     failures, data_notes, counts = compare_data(before, after, mapping)
     data_failures += failures
     version_failures, version_notes = compare_versions(before, after)

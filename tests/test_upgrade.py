@@ -194,14 +194,14 @@ def test_records_lost_or_added_by_the_update_fail():
     after["models"]["techdept.appraisal"]["xmlids"]["4"] = "techdept_appraisal.new"
     result = upgrade_compare.compare(before, after, "")
     assert failures(result) == [
-        "FAIL techdept.appraisal 2: the record is gone after the update",
-        "FAIL techdept.appraisal 3: the update added this record (data or demo "
-        "loaded again?)",
+        "FAIL techdept.appraisal: 1 records deleted: 2",
+        "FAIL techdept.appraisal: 1 records added by the update without a new XML "
+        "id: 3 (data or demo loaded again?)",
     ]
-    assert (
-        "techdept.appraisal 4 (techdept_appraisal.new): added by the new data"
-        in (result["data"]["notes"])
-    )
+    assert result["data"]["notes"] == [
+        "techdept.appraisal: 1 records added by the new data: 4 "
+        "(techdept_appraisal.new)"
+    ]
 
 
 def test_model_gone_fails_and_new_model_is_a_note():
@@ -240,6 +240,15 @@ def test_base_without_demo_or_chinese_fails():
     assert failures(upgrade_compare.compare(before, copy.deepcopy(before), "")) == [
         "techdept_appraisal: the base database has no demo data",
         "the base database has no Chinese (zh_CN) loaded",
+    ]
+
+
+def test_demo_data_failing_in_the_update_fails():
+    before, after = make_snapshot(), make_snapshot()
+    after["addons"]["techdept_appraisal"]["demo"] = False
+    assert failures(upgrade_compare.compare(before, after, "")) == [
+        "techdept_appraisal: its demo data failed to load in the update (Odoo "
+        "dropped the addon's demo flag; see the update's log)"
     ]
 
 
