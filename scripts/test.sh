@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the suite: each addon's Odoo tests (browser tours
-# included) on a fresh database, then the suite-level tests/ with pytest.
+# included) on a fresh database, then the suite-level tests/ with pytest
+# (among them the upgrade check of scripts/upgrade-check.sh, on a database of
+# its own).
 # Fails on a failed test, on a WARNING/ERROR line in Odoo's log that is not
 # on scripts/log-allowlist.txt, and when Odoo cannot be found.
 set -uo pipefail
