@@ -45,7 +45,7 @@ class Mapping:
         self.changed_fields = set()  # (model, field)
         self.changed_records = set()
         self.errors = []
-        self.entries = []  # (line number, verb, args)
+        self.entries = []  # (file:line, verb, args)
 
     @classmethod
     def parse(cls, text, name="mapping"):
@@ -59,7 +59,7 @@ class Mapping:
             if line.startswith("#"):
                 commented = True
                 continue
-            code, hash_, reason = line.partition("#")
+            code, _hash, reason = line.partition("#")
             words = code.split()
             verb, args = words[0], words[1:]
             where = f"{name}:{number}"
@@ -115,10 +115,11 @@ class Mapping:
                 )
                 continue
             new_model = self.model_after(model)
-            if verb == "rename-model" and model in amodels:
-                errors.append(f"{where}: {model} is renamed but still exists")
-            if verb in ("rename-model",) and args[1] not in amodels:
-                errors.append(f"{where}: {args[1]} does not exist after the update")
+            if verb == "rename-model":
+                if model in amodels:
+                    errors.append(f"{where}: {model} is renamed but still exists")
+                if args[1] not in amodels:
+                    errors.append(f"{where}: {args[1]} does not exist after the update")
             if verb == "drop-model" and model in amodels:
                 errors.append(f"{where}: {model} is dropped but still exists")
             if verb in ("rename-field", "drop-field", "changed-field"):
@@ -195,7 +196,7 @@ def compare_fields(model, old, new, mapping, notes):
                 if values.get(field) not in (None, False, [])
             )
             failures.append(
-                f"FAIL {model}.{field}: the field is gone after the update "
+                f"{model}.{field}: the field is gone after the update "
                 f"({held} records held a value); declare it in the mapping "
                 "(rename-field or drop-field) along with its migration script"
             )
@@ -229,7 +230,7 @@ def compare_record_sets(model, old, new, mapping, before_xmlids, notes):
         if declared:
             notes.append(f"{text} (declared)")
         else:
-            failures.append(f"FAIL {text}")
+            failures.append(f"{text}")
     added = sorted(set(new["records"]) - set(old["records"]), key=int)
     # A record of the new code's data has an XML id the base did not have.
     xmlids = {i: new["xmlids"].get(i) for i in added}
@@ -248,7 +249,7 @@ def compare_record_sets(model, old, new, mapping, before_xmlids, notes):
         if declared:
             notes.append(f"{text} (declared)")
         else:
-            failures.append(f"FAIL {text} (data or demo loaded again?)")
+            failures.append(f"{text} (data or demo loaded again?)")
     return failures
 
 
@@ -271,7 +272,7 @@ def compare_values(model, old, new, pairs, mapping, notes, counts):
             if (model, field) in mapping.changed_fields:
                 notes.append(f"{where}: {change} (declared)")
             else:
-                failures.append(f"FAIL {where}: {change}")
+                failures.append(f"{where}: {change}")
     return failures
 
 
@@ -302,7 +303,7 @@ def compare_data(before, after, mapping):
         lines += compare_values(model, old, new, pairs, mapping, notes, counts)
         if len(lines) > MAX_LINES_PER_MODEL:
             more = len(lines) - MAX_LINES_PER_MODEL
-            lines = lines[:MAX_LINES_PER_MODEL] + [f"FAIL {model}: … and {more} more"]
+            lines = lines[:MAX_LINES_PER_MODEL] + [f"{model}: … and {more} more"]
         failures.extend(lines)
     renamed = set(mapping.model_renames.values())
     for model in sorted(set(after["models"]) - set(before["models"]) - renamed):
@@ -408,7 +409,7 @@ def compare(before, after, mapping_text, bad_log_lines=(), mapping_name="mapping
         "data": {"failures": data_failures, "notes": data_notes, "counts": counts},
         "versions": {"failures": version_failures, "notes": version_notes},
         "log": {
-            "failures": [f"FAIL log: {line}" for line in bad_log_lines],
+            "failures": list(bad_log_lines),
             "notes": [],
         },
     }

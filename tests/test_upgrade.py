@@ -108,9 +108,8 @@ def test_changed_value_fails_with_model_id_field_before_after():
     after["models"]["techdept.appraisal"]["records"]["1"]["score"] = 0.0
     after["models"]["crm.lead"]["records"]["7"]["name"] = {"en_US": "Other"}
     assert failures(upgrade_compare.compare(before, after, "")) == [
-        'FAIL crm.lead 7 name: {"en_US": "Lead"} -> {"en_US": "Other"}',
-        "FAIL techdept.appraisal 1 (techdept_appraisal.appraisal_a_demo) score: "
-        "85.5 -> 0.0",
+        'crm.lead 7 name: {"en_US": "Lead"} -> {"en_US": "Other"}',
+        "techdept.appraisal 1 (techdept_appraisal.appraisal_a_demo) score: 85.5 -> 0.0",
     ]
 
 
@@ -140,7 +139,7 @@ def test_field_renamed_without_migration_loses_values():
     before = make_snapshot()
     after = rename_score(make_snapshot(), keep_values=False)
     assert failures(upgrade_compare.compare(before, after, RENAME)) == [
-        "FAIL techdept.appraisal 1 (techdept_appraisal.appraisal_a_demo) "
+        "techdept.appraisal 1 (techdept_appraisal.appraisal_a_demo) "
         "total_score: 85.5 -> null"
     ]
 
@@ -162,7 +161,7 @@ def test_mapping_entries_need_a_reason_and_the_base_names():
         "earlier release? remove the entry)",
         "mapping:5: drop-model techdept.old: the base has no model techdept.old "
         "(left from an earlier release? remove the entry)",
-        "FAIL techdept.appraisal.score: the field is gone after the update (1 "
+        "techdept.appraisal.score: the field is gone after the update (1 "
         "records held a value); declare it in the mapping (rename-field or "
         "drop-field) along with its migration script",
     ]
@@ -194,8 +193,8 @@ def test_records_lost_or_added_by_the_update_fail():
     after["models"]["techdept.appraisal"]["xmlids"]["4"] = "techdept_appraisal.new"
     result = upgrade_compare.compare(before, after, "")
     assert failures(result) == [
-        "FAIL techdept.appraisal: 1 records deleted: 2",
-        "FAIL techdept.appraisal: 1 records added by the update without a new XML "
+        "techdept.appraisal: 1 records deleted: 2",
+        "techdept.appraisal: 1 records added by the update without a new XML "
         "id: 3 (data or demo loaded again?)",
     ]
     assert result["data"]["notes"] == [
@@ -256,7 +255,7 @@ def test_log_lines_fail():
     before = make_snapshot()
     line = "2026-01-01 10:00:00,000 1 WARNING db odoo.models: oops"
     result = upgrade_compare.compare(before, copy.deepcopy(before), "", [line])
-    assert failures(result, "log") == [f"FAIL log: {line}"]
+    assert failures(result, "log") == [line]
 
 
 def test_mapping_file_parses():
