@@ -175,6 +175,24 @@ def same(old, new):
     return False
 
 
+def field_change(old, new):
+    """What changed in a field's definition, e.g. "selection +reopened"."""
+    parts = []
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        if key == "selection" and before and after:
+            added = [f"+{v}" for v in after if v not in before]
+            removed = [f"-{v}" for v in before if v not in after]
+            parts.append(" ".join(["selection", *added, *removed]))
+            if not added and not removed:
+                parts[-1] += " reordered"
+        else:
+            parts.append(f"{key} {show(before, 30)} -> {show(after, 30)}")
+    return ", ".join(parts)
+
+
 def record_label(model_data, rec_id):
     xmlid = model_data.get("xmlids", {}).get(rec_id)
     return f"{rec_id} ({xmlid})" if xmlid else rec_id
@@ -202,10 +220,8 @@ def compare_fields(model, old, new, mapping, notes):
             )
             continue
         if old["fields"][field] != new["fields"][new_field]:
-            notes.append(
-                f"{new_model}.{new_field}: {show(old['fields'][field])} "
-                f"-> {show(new['fields'][new_field])}"
-            )
+            change = field_change(old["fields"][field], new["fields"][new_field])
+            notes.append(f"{new_model}.{new_field}: {change}")
         pairs.append((field, new_field))
     renamed_to = {mapping.field_after(model, f) for f in old["fields"]}
     for field in sorted(set(new["fields"]) - renamed_to):
@@ -328,10 +344,8 @@ def schema_changes(old, new):
         changes.append(f"+field {field}")
     for field in sorted(set(old["fields"]) & set(new["fields"])):
         if old["fields"][field] != new["fields"][field]:
-            changes.append(
-                f"~field {field}: {show(old['fields'][field])} "
-                f"-> {show(new['fields'][field])}"
-            )
+            change = field_change(old["fields"][field], new["fields"][field])
+            changes.append(f"~field {field}: {change}")
     return changes
 
 

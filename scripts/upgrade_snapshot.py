@@ -14,15 +14,16 @@ needs no edit here:
   project.project, hr.employee, mail.activity ...): every record, every stored
   field, Odoo's own included, since the suite's logic writes them too;
 - "data": other models where a suite addon holds editable (noupdate) data,
-  e.g. its demo users and partners: every record; for Odoo's technical
-  models (ir.*, res.groups) only the suite's own records.
+  e.g. its demo users and partners: every record. Of Odoo's technical models
+  (ir.*, res.groups), whose records code defines, only the suite's editable
+  records (its crons, server actions ...), every stored field.
 
 Values are read with SQL as stored (translations in every language,
 many2one as ids, many2many as sorted id lists, binaries as checksums).
 write_uid and write_date are left out: an update rewrites them legitimately.
 It also records, per addon, its installed version and its data model (the
-models it defines and the stored fields it defines or redefines) for the
-version check. Nothing is written to the database.
+models with a table it defines and the stored fields it defines or redefines
+on models with a table) for the version check. Nothing is written to the database.
 """
 
 import datetime
@@ -57,12 +58,10 @@ def suite_modules_of(model):
     }
 
 
-def stored_fields(model, only_suite=False):
+def stored_fields(model):
     fields = {}
     for name, field in model._fields.items():
         if not field.store or name in SKIPPED_COLUMNS or field.type == "one2many":
-            continue
-        if only_suite and not set(field._modules or ()) & set(SUITE):
             continue
         if field.type != "many2many" and not field.column_type:
             if not (field.type == "binary" and field.attachment):
@@ -181,27 +180,32 @@ def snapshot():
     data_records = suite_data_records()
     for model_name in sorted(env.registry):
         model = env[model_name]
+        if not has_table(model):
+            continue
+        fields = stored_fields(model)
         if model._original_module in SUITE:
             result["schema"][model._original_module]["models"].append(model_name)
-        for name, field in stored_fields(model).items():
+        for name, field in fields.items():
             for addon in set(field._modules or ()) & set(SUITE):
                 result["schema"][addon]["fields"][f"{model_name}.{name}"] = field_info(
                     field
                 )
-        if not has_table(model):
-            continue
         ids = None
-        if model._original_module in SUITE:
-            scope, fields = "suite", stored_fields(model)
+        if is_technical(model_name):
+            # Code defines these records; only the suite's editable ones are
+            # data. The same rule whether or not the suite extends the model,
+            # so that starting to extend it changes nothing here.
+            if model_name not in data_records:
+                continue
+            scope, ids = "data", data_records[model_name]
+        elif model._original_module in SUITE:
+            scope = "suite"
         elif suite_modules_of(model) or any(
             set(f._modules or ()) & set(SUITE) for f in model._fields.values()
         ):
             scope = "extended"
-            fields = stored_fields(model, only_suite=is_technical(model_name))
         elif model_name in data_records:
-            scope, fields = "data", stored_fields(model)
-            if is_technical(model_name):
-                ids = data_records[model_name]
+            scope = "data"
         else:
             continue
         result["models"][model_name] = {

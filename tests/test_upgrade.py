@@ -223,6 +223,15 @@ def test_data_model_change_needs_a_version_bump():
         failure
     )
     assert "+field techdept.appraisal.rank" in failure
+    after["schema"]["techdept_appraisal"]["fields"]["techdept.appraisal.score"] = {
+        "type": "selection",
+        "selection": ["high", "low"],
+    }
+    (failure,) = failures(upgrade_compare.compare(before, after, ""), "versions")
+    assert failure.endswith(
+        "~field techdept.appraisal.score: "
+        'selection null -> ["high", "low"], type "float" -> "selection"'
+    )
     after["addons"]["techdept_appraisal"]["version"] = "18.0.1.0.1"
     assert not failures(upgrade_compare.compare(before, after, ""), "versions")
     after["addons"]["techdept_appraisal"]["version"] = "18.0.0.9.0"
