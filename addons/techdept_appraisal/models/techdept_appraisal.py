@@ -123,6 +123,16 @@ class TechdeptAppraisal(models.Model):
     rank = fields.Integer(
         compute="_compute_rank", help="Rank within the group this month."
     )
+    can_score = fields.Boolean(
+        compute="_compute_can_act",
+        help="The current user scores this form now: its appraiser (or whoever "
+        "acts for him) or the technical director.",
+    )
+    can_acknowledge = fields.Boolean(
+        compute="_compute_can_act",
+        help="The current user is the appraised employee and the form awaits his "
+        "acknowledgement.",
+    )
     date_submitted = fields.Datetime(readonly=True, copy=False)
     date_acknowledged = fields.Datetime(readonly=True, copy=False)
     is_late = fields.Boolean(
@@ -172,6 +182,24 @@ class TechdeptAppraisal(models.Model):
             appraisal.is_scored = scored
             appraisal.total_score = round(total, 2)
             appraisal.grade_band_id = bands._band_for(total, bands) if scored else False
+
+    @api.depends_context("uid")
+    @api.depends("state", "appraiser_id", "employee_user_id")
+    def _compute_can_act(self):
+        user = self.env.user
+        for appraisal in self:
+            appraisal.can_score = (
+                appraisal.state in ("draft", "scored") and appraisal._is_appraiser()
+            )
+            appraisal.can_acknowledge = (
+                appraisal.state == "approved" and appraisal.employee_user_id == user
+            )
+
+    def _approval_submittable(self):
+        # The appraiser submits, once the form is scored.
+        return super()._approval_submittable().filtered(
+            lambda a: a.state == "scored" and a._is_appraiser()
+        )
 
     @api.model
     def _read_group_select(self, aggregate_spec, query):

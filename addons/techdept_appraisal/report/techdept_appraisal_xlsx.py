@@ -1,4 +1,5 @@
 import io
+import unicodedata
 
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -48,10 +49,11 @@ class TechdeptAppraisalPeriod(models.Model):
                 ("coefficient", _("Bonus Coefficient")),
                 ("rank", _("Rank")),
                 ("late", _("Late")),
+                ("state", _("Status")),
             ]
         )
 
-    def _techdept_xlsx_row(self, appraisal):
+    def _techdept_xlsx_row(self, appraisal, states):
         """A form's cells; a form not scored yet has no figures (None: a
         blank cell, left out of the averages)."""
         scored = appraisal.is_scored
@@ -65,7 +67,10 @@ class TechdeptAppraisalPeriod(models.Model):
             "coefficient": appraisal.coefficient if scored else None,
             "rank": appraisal.rank if scored else None,
             "late": self.env._("Yes") if appraisal.is_late else self.env._("No"),
+            "state": states.get(appraisal.state, ""),
         }
+        for key in self._techdept_xlsx_group_keys():
+            row[key] = 0.0 if scored else None
         if not scored:
             return row
         for line in appraisal.line_ids:
@@ -76,14 +81,56 @@ class TechdeptAppraisalPeriod(models.Model):
             row[key] = row.get(key, 0.0) + points
         return row
 
+    def _techdept_xlsx_group_keys(self):
+        return [
+            f"group_{key}"
+            for key, _label in self.env["techdept.appraisal.line"]
+            ._fields["group"]
+            .selection
+        ]
+
+    def _techdept_xlsx_title(self):
+        """The sheet's title: company, department and month."""
+        department = (
+            self.env["hr.department"]
+            .sudo()
+            .search(
+                [
+                    ("techdept_function", "=", "technical"),
+                    ("company_id", "=", self.company_id.id),
+                ],
+                limit=1,
+            )
+        )
+        return self.env._(
+            "%(company)s %(department)s: appraisals of %(month)s",
+            company=self.company_id.name,
+            department=department.name or "",
+            month=self.name,
+        )
+
+    @staticmethod
+    def _techdept_xlsx_width(text):
+        """Width of a column for ``text``: a Chinese character takes two."""
+        text = str(text or "")
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
     def _techdept_xlsx_sheet(self):
-        """The month's appraisals as an XLSX file (bytes): one row per form."""
+        """The month's appraisals as an XLSX file (bytes): a title row, a
+        header, one row per form the user may read, a footer of averages;
+        autofilter, frozen header, widths that fit their (Chinese) text."""
         self.ensure_one()
         columns = self._techdept_xlsx_columns()
         keys = [key for key, _label in columns]
+        states = dict(
+            self.env["techdept.appraisal"]
+            ._fields["state"]
+            ._description_selection(self.env)
+        )
         appraisals = self.appraisal_ids.sorted(
             lambda a: (
                 a.department_id.name or "",
+                not a.is_scored,
                 -a.total_score,
                 a.employee_id.name or "",
             )
@@ -91,6 +138,7 @@ class TechdeptAppraisalPeriod(models.Model):
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})
         sheet = workbook.add_worksheet(self.name or "appraisals")
+        title = workbook.add_format({"bold": True, "font_size": 14})
         bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
         number = workbook.add_format({"num_format": "0.00"})
         bold_number = workbook.add_format(
@@ -98,69 +146,61 @@ class TechdeptAppraisalPeriod(models.Model):
         )
         bold_top = workbook.add_format({"bold": True, "top": 1})
 
+        header_row, first_row = 1, 2
+        sheet.merge_range(0, 0, 0, len(keys) - 1, self._techdept_xlsx_title(), title)
+        rows = [self._techdept_xlsx_row(appraisal, states) for appraisal in appraisals]
+        widths = [self._techdept_xlsx_width(label) for _key, label in columns]
         for col, (_key, label) in enumerate(columns):
-            sheet.write(0, col, label, bold)
-            sheet.set_column(col, col, 14 if col < 4 else 11)
-        rows = [self._techdept_xlsx_row(appraisal) for appraisal in appraisals]
-        for row_index, row in enumerate(rows, start=1):
+            sheet.write(header_row, col, label, bold)
+        for row_index, row in enumerate(rows, start=first_row):
             for col, key in enumerate(keys):
-                default = (
-                    0.0 if key.startswith("group_") and row["total"] is not None else ""
-                )
-                value = row.get(key, default)
+                value = row.get(key, "")
                 if value is None:
                     continue
                 if isinstance(value, float):
                     sheet.write_number(row_index, col, round(value, 2), number)
                 else:
                     sheet.write(row_index, col, value)
+                    widths[col] = max(widths[col], self._techdept_xlsx_width(value))
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, max(width, 8) + 2)
 
-        # The average of every number column, and the count of late forms.
-        last = len(rows)
+        # The average of every number column (blank cells, the forms not
+        # scored yet, are left out), and the count of late forms.
+        last = first_row + len(rows) - 1
         footer = last + 1
         sheet.write(footer, 0, self.env._("Average"), bold_top)
-        numeric = [key for key in keys if key.startswith("group_")] + [
-            "total",
-            "coefficient",
-        ]
+        numeric = self._techdept_xlsx_group_keys() + ["total", "coefficient"]
         for col, key in enumerate(keys):
             if col == 0:
                 continue
+            cells = (
+                f"{xl_rowcol_to_cell(first_row, col)}:{xl_rowcol_to_cell(last, col)}"
+            )
             if key in numeric and rows:
-                first_cell, last_cell = (
-                    xl_rowcol_to_cell(1, col),
-                    xl_rowcol_to_cell(last, col),
-                )
-                values = [row.get(key, 0.0) for row in rows if row["total"] is not None]
+                values = [row[key] for row in rows if row[key] is not None]
                 average = sum(values) / len(values) if values else 0.0
                 sheet.write_formula(
                     footer,
                     col,
-                    f"=AVERAGE({first_cell}:{last_cell})",
+                    f'=IFERROR(AVERAGE({cells}),"")',
                     bold_number,
-                    round(average, 2),
+                    round(average, 2) if values else "",
                 )
             elif key == "late" and rows:
-                first_cell, last_cell = (
-                    xl_rowcol_to_cell(1, col),
-                    xl_rowcol_to_cell(last, col),
-                )
                 yes = self.env._("Yes")
                 late = sum(1 for row in rows if row["late"] == yes)
                 sheet.write_formula(
-                    footer,
-                    col,
-                    f'=COUNTIF({first_cell}:{last_cell},"{yes}")',
-                    bold_top,
-                    late,
+                    footer, col, f'=COUNTIF({cells},"{yes}")', bold_top, late
                 )
             else:
                 sheet.write_blank(footer, col, None, bold_top)
 
         if rows:
+            sheet.autofilter(header_row, 0, last, len(keys) - 1)
             total_col = keys.index("total")
             sheet.conditional_format(
-                1,
+                first_row,
                 total_col,
                 last,
                 total_col,
@@ -182,7 +222,7 @@ class TechdeptAppraisalPeriod(models.Model):
                 )
                 for band, fmt in ((bands[-1], good), (bands[0], poor)):
                     sheet.conditional_format(
-                        1,
+                        first_row,
                         grade_col,
                         last,
                         grade_col,
@@ -193,6 +233,6 @@ class TechdeptAppraisalPeriod(models.Model):
                             "format": fmt,
                         },
                     )
-        sheet.freeze_panes(1, 0)
+        sheet.freeze_panes(first_row, 0)
         workbook.close()
         return output.getvalue()

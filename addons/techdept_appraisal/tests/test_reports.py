@@ -148,7 +148,13 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
         period = self.period.with_user(self.user_director)
         workbook = openpyxl.load_workbook(io.BytesIO(period._techdept_xlsx_sheet()))
         sheet = workbook.active
-        header = [cell.value for cell in sheet[1]]
+        # A title row: company, department and month.
+        self.assertIn(self.env.company.name, sheet["A1"].value)
+        self.assertIn(self.period.name, sheet["A1"].value)
+        self.assertIn(
+            self.env.ref("techdept_org.dept_technical").name, sheet["A1"].value
+        )
+        header = [cell.value for cell in sheet[2]]
         self.assertEqual(
             header[:4], ["Employee", "Position", "Department", "Appraiser"]
         )
@@ -157,15 +163,21 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
             ["Work Performance", "Quality", "Project Work", "Teamwork and Attitude"],
         )
         self.assertEqual(
-            header[8:], ["Total Score", "Grade", "Bonus Coefficient", "Rank", "Late"]
+            header[8:],
+            ["Total Score", "Grade", "Bonus Coefficient", "Rank", "Late", "Status"],
         )
-        self.assertTrue(sheet["A1"].font.b)
-        self.assertEqual(sheet.freeze_panes, "A2")
+        self.assertTrue(sheet["A2"].font.b)
+        self.assertEqual(sheet.freeze_panes, "A3")
         count = len(self.appraisals)
-        self.assertEqual(sheet.max_row, count + 2)
-        names = [sheet.cell(row=r, column=1).value for r in range(2, count + 2)]
+        self.assertEqual(sheet.auto_filter.ref, f"A2:N{count + 2}")
+        # Columns fit their text (a Chinese character counts double).
+        self.assertGreaterEqual(
+            sheet.column_dimensions["K"].width, len("Bonus Coefficient")
+        )
+        self.assertEqual(sheet.max_row, count + 3)
+        names = [sheet.cell(row=r, column=1).value for r in range(3, count + 3)]
         self.assertCountEqual(names, self.appraisals.employee_id.mapped("name"))
-        row = names.index("Rp Engineer") + 2
+        row = names.index("Rp Engineer") + 3
         values = {
             header[c - 1]: sheet.cell(row=row, column=c).value
             for c in range(1, len(header) + 1)
@@ -173,14 +185,16 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
         self.assertEqual(values["Total Score"], self.form.total_score)
         self.assertEqual(values["Grade"], self.form.grade_band_id.name)
         self.assertEqual(values["Rank"], self.form.rank)
+        self.assertEqual(values["Status"], "Approved")
         self.assertAlmostEqual(
             sum(values[h] for h in header[4:8]), self.form.total_score, places=1
         )
         # The footer averages the scores.
-        footer = count + 2
+        footer = count + 3
         self.assertEqual(sheet.cell(row=footer, column=1).value, "Average")
         self.assertEqual(
-            sheet.cell(row=footer, column=9).value, f"=AVERAGE(I2:I{count + 1})"
+            sheet.cell(row=footer, column=9).value,
+            f'=IFERROR(AVERAGE(I3:I{count + 2}),"")',
         )
         cached = openpyxl.load_workbook(
             io.BytesIO(period._techdept_xlsx_sheet()), data_only=True
@@ -194,12 +208,12 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
             places=2,
         )
         unscored = (self.appraisals - scored)[0]
-        row = names.index(unscored.employee_id.name) + 2
+        row = names.index(unscored.employee_id.name) + 3
         for column in range(5, 13):
             self.assertIsNone(sheet.cell(row=row, column=column).value)
         ranges = [str(cf.sqref) for cf in sheet.conditional_formatting]
-        self.assertIn(f"I2:I{count + 1}", ranges)
-        self.assertIn(f"J2:J{count + 1}", ranges)
+        self.assertIn(f"I3:I{count + 2}", ranges)
+        self.assertIn(f"J3:J{count + 2}", ranges)
 
     def test_export_is_streamed_not_stored(self):
         action = self.period.with_user(self.user_director).action_export_xlsx()

@@ -111,6 +111,15 @@ class TechdeptApprovalMixin(models.AbstractModel):
         compute="_compute_can_reopen",
         help="The current user may reopen the approved record.",
     )
+    can_submit = fields.Boolean(
+        compute="_compute_can_submit",
+        help="The current user may submit the record for review (again).",
+    )
+    can_withdraw = fields.Boolean(
+        compute="_compute_can_withdraw",
+        help="The current user may withdraw the record from review: its "
+        "submitter or the technical director.",
+    )
 
     @api.depends("approval_line_ids.state", "approval_line_ids.approver_ids")
     def _compute_approval_current(self):
@@ -160,6 +169,31 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 record.approval_state == "approved" and record._approval_may_reopen()
             )
 
+    @api.depends_context("uid")
+    @api.depends("approval_state")
+    def _compute_can_submit(self):
+        ready = self.filtered(
+            lambda r: r.approval_state in ("draft", "rejected", "cancelled")
+        )
+        allowed = ready._approval_submittable() if ready else ready
+        for record in self:
+            record.can_submit = record in allowed and record.approval_required
+
+    def _approval_submittable(self):
+        """The records of ``self`` the current user may submit: those he may
+        change. Consumers narrow it (e.g. only the appraiser, once scored)."""
+        return self._filtered_access("write")
+
+    @api.depends_context("uid")
+    @api.depends("approval_state", "approval_submitted_by_id")
+    def _compute_can_withdraw(self):
+        user = self.env.user
+        director = user.has_group("techdept_org.group_director")
+        for record in self:
+            record.can_withdraw = record.approval_state == "pending" and (
+                director or record.approval_submitted_by_id == user
+            )
+
     def _search_can_approve(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Unsupported search on Can Approve."))
@@ -203,21 +237,24 @@ class TechdeptApprovalMixin(models.AbstractModel):
             <div>
             <button name="action_approval_submit" type="object" class="btn-primary"
                 string="{label["submit"]}"
-                invisible="approval_state != 'draft' or not approval_required"/>
-            <button name="action_approval_submit" type="object"
+                invisible="approval_state != 'draft' or not can_submit"/>
+            <button name="action_approval_submit" type="object" class="btn-primary"
                 string="{label["resubmit"]}"
-                invisible="approval_state not in ('rejected', 'cancelled')"/>
+                invisible="approval_state not in ('rejected', 'cancelled')
+                    or not can_submit"/>
             <button name="action_approval_approve" type="object" class="btn-primary"
                 string="{label["approve"]}" invisible="not can_approve"/>
             <button name="action_approval_reject" type="object"
                 string="{label["reject"]}" invisible="not can_approve"/>
             <button name="action_approval_cancel" type="object"
-                string="{label["withdraw"]}" invisible="approval_state != 'pending'"
+                string="{label["withdraw"]}" invisible="not can_withdraw"
                 confirm="{label["confirm"]}"/>
             <button name="action_approval_reopen" type="object"
                 string="{label["reopen"]}" invisible="not can_reopen"/>
             <field name="can_approve" invisible="1"/>
             <field name="can_reopen" invisible="1"/>
+            <field name="can_submit" invisible="1"/>
+            <field name="can_withdraw" invisible="1"/>
             <field name="approval_required" invisible="1"/>
             </div>"""
         for node in etree.fromstring(buttons):

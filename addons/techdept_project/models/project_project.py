@@ -125,6 +125,12 @@ class ProjectProject(models.Model):
         domain=[("res_model", "=", "project.project")],
     )
     techdept_phase_is_closed = fields.Boolean(related="techdept_phase_id.is_closed")
+    techdept_can_accept = fields.Boolean(
+        string="Acceptance Possible",
+        compute="_compute_techdept_can_accept",
+        help="An implementation project reaches its acceptance in the last phase "
+        "before it closes.",
+    )
     techdept_document_count = fields.Integer(
         string="Deliverable Count", compute="_compute_techdept_document_count"
     )
@@ -181,6 +187,30 @@ class ProjectProject(models.Model):
                 project.techdept_phase_id.document_type_ids
                 - approved.get(project.id, self.env["techdept.document.type"])
             )
+
+    @api.depends("techdept_kind", "techdept_phase_id")
+    def _compute_techdept_can_accept(self):
+        acceptance = self._techdept_acceptance_phase()
+        for project in self:
+            project.techdept_can_accept = bool(
+                acceptance
+                and project.techdept_kind == "implementation"
+                and project.techdept_phase_id == acceptance
+            )
+
+    @api.model
+    def _techdept_acceptance_phase(self):
+        """The phase of implementation projects in which they are accepted:
+        the last one before the closing phase."""
+        return (
+            self.env["techdept.project.phase"]
+            .sudo()
+            .search(
+                [("kind", "=", "implementation"), ("is_closed", "=", False)],
+                order="sequence desc, id desc",
+                limit=1,
+            )
+        )
 
     def _compute_techdept_document_count(self):
         counts = dict(
@@ -399,6 +429,18 @@ class ProjectProject(models.Model):
         self.ensure_one()
         if self.techdept_kind != "implementation":
             raise UserError(self.env._("Only implementation projects are accepted."))
+        if not self.techdept_can_accept:
+            raise UserError(
+                self.env._(
+                    "%(project)s can be accepted only in its %(phase)s phase; it "
+                    "is in %(current)s.",
+                    project=self.name,
+                    phase=self._techdept_acceptance_phase().name,
+                    current=self.techdept_phase_id.name or self.env._("no phase"),
+                )
+            )
+        self.check_access("read")
+        self.env["techdept.acceptance"].check_access("create")
         acceptance = self.techdept_acceptance_ids.filtered(
             lambda a: a.approval_state in ("draft", "pending", "rejected")
         )[:1] or self.env["techdept.acceptance"].create({"project_id": self.id})
