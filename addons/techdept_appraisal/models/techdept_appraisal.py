@@ -197,8 +197,10 @@ class TechdeptAppraisal(models.Model):
 
     def _approval_submittable(self):
         # The appraiser submits, once the form is scored.
-        return super()._approval_submittable().filtered(
-            lambda a: a.state == "scored" and a._is_appraiser()
+        return (
+            super()
+            ._approval_submittable()
+            .filtered(lambda a: a.state == "scored" and a._is_appraiser())
         )
 
     @api.model
