@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 
 
@@ -121,7 +121,7 @@ class TechdeptApprovalLine(models.Model):
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(self.env._("Unsupported search on Overdue."))
+            raise UserError(self.env._("Unsupported search on Overdue."))
         today = fields.Date.context_today(self)
         domain = [("state", "=", "pending"), ("deadline", "<", today)]
         if (operator == "=") != value:
@@ -137,7 +137,7 @@ class TechdeptApprovalLine(models.Model):
 
     def _search_can_review(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(self.env._("Unsupported search on Can Review."))
+            raise UserError(self.env._("Unsupported search on Can Review."))
         domain = self._can_review_domain()
         if (operator == "=") != value:
             return [("id", "not in", self._search(domain))]
@@ -275,6 +275,10 @@ class TechdeptApprovalLine(models.Model):
 
     def _record(self):
         self.ensure_one()
+        if self.res_model not in self._techdept_approvable_models():
+            raise UserError(
+                self.env._("This approval step belongs to no record to review.")
+            )
         return self.env[self.res_model].browse(self.res_id)
 
 

@@ -2,9 +2,9 @@ from lxml import etree
 from markupsafe import escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
-from .techdept_guard import as_server, has_server_token, join_names
+from .techdept_guard import as_server, client_id, has_server_token, join_names
 
 # Fields the engine writes itself, only in its transitions: no client writes
 # them, and they are never locked.
@@ -196,7 +196,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
 
     def _search_can_approve(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(self.env._("Unsupported search on Can Approve."))
+            raise UserError(self.env._("Unsupported search on Can Approve."))
         Line = self.env["techdept.approval.line"].sudo()
         lines = Line._search(
             [("res_model", "=", self._name)] + Line._can_review_domain()
@@ -538,6 +538,8 @@ class TechdeptApprovalMixin(models.AbstractModel):
         return True
 
     def action_approval_approve(self, comment=None):
+        if comment and not isinstance(comment, str):
+            raise ValidationError(self.env._("A review comment is a text."))
         self._approval_check("approve")
         for record in self:
             record._approval_decide("approved", comment)
@@ -910,6 +912,9 @@ class TechdeptApprovalChildMixin(models.AbstractModel):
     def create(self, vals_list):
         if not has_server_token(self.env):
             field = self._approval_parent_field
+            for vals in vals_list:
+                if field in vals:
+                    vals[field] = client_id(self, field, vals[field])
             parents = self.env[self._fields[field].comodel_name].browse(
                 {vals[field] for vals in vals_list if vals.get(field)}
             )
@@ -924,6 +929,8 @@ class TechdeptApprovalChildMixin(models.AbstractModel):
             names = vals.keys() - self._approval_child_free_names()
             self._approval_check_parents_unfrozen(names)
             field = self._approval_parent_field
+            if field in vals:
+                vals = dict(vals, **{field: client_id(self, field, vals[field])})
             if vals.get(field):
                 target = self.env[self._fields[field].comodel_name].browse(vals[field])
                 self._approval_check_parents_unfrozen(names, target.sudo())

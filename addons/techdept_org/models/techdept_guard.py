@@ -1,7 +1,7 @@
 import functools
 
 from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class _ServerToken:
@@ -72,6 +72,27 @@ def field_labels(model, names):
 def model_label(model):
     """The name of ``model`` in the user's language."""
     return model.env["ir.model"]._get(model._name).name or model._description
+
+
+def client_id(model, name, value):
+    """The id a client sent for the many2one ``name`` of ``model``, for code
+    that reads it before the ORM does: an integer, or False for none (False,
+    None, 0). Anything else (a string, a list, a float, a boolean) is
+    refused with a clear error rather than failing deeper down."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, models.BaseModel) and len(value) <= 1:
+        return value.id
+    if type(value) is int:
+        return value
+    raise ValidationError(
+        model.env._(
+            "%(value)s is not a valid value for %(field)s (%(model)s).",
+            value=repr(value)[:60],
+            field=field_labels(model, [name])[0],
+            model=model_label(model),
+        )
+    )
 
 
 def check_client_values(model, vals_list, protected, operation="write"):
