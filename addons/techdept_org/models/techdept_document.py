@@ -474,7 +474,12 @@ class TechdeptDocument(models.Model):
                     document=archived[0].display_name,
                 )
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if {"res_model", "res_id"} & vals.keys() and not self.env.su:
+            # Access was checked on the record the document belonged to;
+            # the one it moves to must be one the user contributes to too.
+            self.check_access("write")
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_archived(self):
