@@ -8,13 +8,13 @@ from .techdept_guard import has_server_token
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
-    def _techdept_frozen_owners(self):
-        """The frozen records (in review or approved, or part of such a
-        record) that hold these attachments in a many2many field of theirs,
-        e.g. the files of an approved document: one query per such field."""
-        owners = []
+    def _techdept_holders(self):
+        """(records, field name) of the suite's records that hold these
+        attachments in a many2many field of theirs, e.g. the files of a
+        document: one query per such field."""
+        holders = []
         if not self.ids:
-            return owners
+            return holders
         for model_name in self.pool.descendants(["techdept.guard.mixin"], "_inherit"):
             Model = self.env[model_name]
             if Model._abstract or Model._transient:
@@ -26,6 +26,7 @@ class IrAttachment(models.Model):
                     and field.store
                 ):
                     continue
+                Model.flush_model([field.name])
                 self.env.cr.execute(
                     SQL(
                         "SELECT DISTINCT %s FROM %s WHERE %s IN %s",
@@ -36,15 +37,27 @@ class IrAttachment(models.Model):
                     )
                 )
                 ids = [row[0] for row in self.env.cr.fetchall()]
-                frozen = Model.sudo().browse(ids)._techdept_frozen()
-                if frozen:
-                    owners.append(frozen)
+                if ids:
+                    holders.append((Model.sudo().browse(ids), field.name))
+        return holders
+
+    def _techdept_frozen_owners(self, holders=None):
+        """The frozen records (in review or approved, or part of such a
+        record) that hold these attachments, e.g. the files of an approved
+        document."""
+        owners = []
+        if holders is None:
+            holders = self._techdept_holders()
+        for records, _name in holders:
+            frozen = records._techdept_frozen()
+            if frozen:
+                owners.append(frozen)
         return owners
 
-    def _techdept_check_unfrozen(self):
+    def _techdept_check_unfrozen(self, holders=None):
         if has_server_token(self.env):
             return
-        owners = self._techdept_frozen_owners()
+        owners = self._techdept_frozen_owners(holders)
         if owners:
             raise UserError(
                 self.env._(
@@ -60,5 +73,11 @@ class IrAttachment(models.Model):
         return super().write(vals)
 
     def unlink(self):
-        self._techdept_check_unfrozen()
-        return super().unlink()
+        holders = self._techdept_holders()
+        self._techdept_check_unfrozen(holders)
+        result = super().unlink()
+        # The database dropped the many2many rows with the files: what is
+        # computed from them (a stage item's missing documents) follows.
+        for records, name in holders:
+            records.modified([name])
+        return result

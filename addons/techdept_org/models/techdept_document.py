@@ -461,6 +461,26 @@ class TechdeptDocument(models.Model):
             "view_mode": "form",
         }
 
+    def _techdept_adopt_files(self):
+        """Files uploaded before their document was saved (a new row of a
+        list) are stored without it, and only their uploader may read them:
+        give them their document, as the chatter does with its own."""
+        for document in self:
+            orphans = document.attachment_ids.filtered(
+                lambda a, document=document: (
+                    a.res_model == document._name
+                    and not a.res_id
+                    and a.create_uid == self.env.user
+                )
+            )
+            orphans.write({"res_id": document.id})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        documents = super().create(vals_list)
+        documents._techdept_adopt_files()
+        return documents
+
     def write(self, vals):
         archived = self.filtered("archive_date")
         if (
@@ -475,6 +495,8 @@ class TechdeptDocument(models.Model):
                 )
             )
         result = super().write(vals)
+        if "attachment_ids" in vals:
+            self._techdept_adopt_files()
         if {"res_model", "res_id"} & vals.keys() and not self.env.su:
             # Access was checked on the record the document belonged to;
             # the one it moves to must be one the user contributes to too.
