@@ -5,3 +5,4 @@ from . import test_security
 from . import test_approval
 from . import test_document
 from . import test_tour
+from . import test_integrity
