@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.techdept_org.models.techdept_guard import (
     check_client_values,
+    client_id,
     has_server_flag,
 )
 
@@ -131,7 +132,9 @@ class CrmLead(models.Model):
             return super().write(vals)
         # Clearing the stage is a move back, to before the first stage; the
         # next move is then checked from the first stage on.
-        stage = self.env["crm.stage"].browse(vals["stage_id"] or ())
+        stage_id = client_id(self, "stage_id", vals["stage_id"])
+        vals = dict(vals, stage_id=stage_id)
+        stage = self.env["crm.stage"].browse(stage_id or ())
         moving = self.filtered(lambda lead: lead.stage_id != stage)
         backward = moving.filtered(
             lambda lead: (

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.techdept_org.models.techdept_guard import client_id
+
 
 class TechdeptDocument(models.Model):
     _name = "techdept.document"
@@ -18,6 +20,11 @@ class TechdeptDocument(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if "lead_item_id" in vals:
+                vals["lead_item_id"] = client_id(
+                    self, "lead_item_id", vals["lead_item_id"]
+                )
         items = self.env["techdept.lead.item"].browse(
             [vals["lead_item_id"] for vals in vals_list if vals.get("lead_item_id")]
         )
@@ -34,6 +41,10 @@ class TechdeptDocument(models.Model):
         return documents
 
     def write(self, vals):
+        if "lead_item_id" in vals:
+            vals = dict(
+                vals, lead_item_id=client_id(self, "lead_item_id", vals["lead_item_id"])
+            )
         if vals.get("lead_item_id"):
             item = self.env["techdept.lead.item"].browse(vals["lead_item_id"]).sudo()
             vals = dict(vals, res_model="crm.lead", res_id=item.lead_id.id)
