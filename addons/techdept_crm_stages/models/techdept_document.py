@@ -48,4 +48,8 @@ class TechdeptDocument(models.Model):
         if vals.get("lead_item_id"):
             item = self.env["techdept.lead.item"].browse(vals["lead_item_id"]).sudo()
             vals = dict(vals, res_model="crm.lead", res_id=item.lead_id.id)
-        return super().write(vals)
+        result = super().write(vals)
+        if "attachment_ids" in vals:
+            # The files are in: the item may be delivered now.
+            self.lead_item_id._techdept_refresh_todos()
+        return result

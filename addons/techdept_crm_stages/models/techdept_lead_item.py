@@ -87,15 +87,24 @@ class TechdeptLeadItem(models.Model):
         for line in self:
             line.display_name = f"{line.code} {line.name} — {line.lead_id.name or ''}"
 
-    @api.depends("document_ids.type_id", "document_ids.is_latest", "required_type_ids")
+    @api.depends(
+        "document_ids.type_id",
+        "document_ids.is_latest",
+        "document_ids.attachment_ids",
+        "required_type_ids",
+    )
     def _compute_missing_type_ids(self):
         for line in self:
-            present = line.document_ids.filtered("is_latest").type_id
+            # A document counts once its file is in, not as an empty record.
+            present = line.document_ids.filtered(
+                lambda d: d.is_latest and d.attachment_ids
+            ).type_id
             line.missing_type_ids = line.required_type_ids - present
 
     @api.depends(
         "document_ids.type_id",
         "document_ids.is_latest",
+        "document_ids.attachment_ids",
         "item_id.document_type_ids",
         "item_id.chain_id",
         "item_id.kind",

@@ -50,6 +50,10 @@ class TestCrmTours(HttpCase, TechdeptCrmCase):
             set(self._line(lead, "2.2").document_ids.mapped("name")),
             {"医院网络需求说明书", "医院机房勘察表"},
         )
+        self.assertEqual(
+            set(self._line(lead, "2.2").document_ids.attachment_ids.mapped("name")),
+            {"医院网络需求说明书.txt", "医院机房勘察表.txt"},
+        )
 
     def test_solution_reviewed_by_director_sales_gm_then_advances(self):
         lead = self._lead(name="税务局数据中心扩容")

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { inputFiles } from "@web/../tests/utils";
 
 const LEAD = "人民医院网络改造";
 
@@ -20,6 +21,19 @@ function addDocument(type, name, row) {
         {
             trigger: `${selected} .o_field_widget[name='name'] input`,
             run: `edit ${name}`,
+        },
+        // A document counts once its file is in.
+        {
+            trigger: `${selected} .o_field_widget[name='attachment_ids'] .o_attach`,
+            async run() {
+                await inputFiles(
+                    `${selected} .o_field_widget[name='attachment_ids'] .o_input_file`,
+                    [new File([name], `${name}.txt`, { type: "text/plain" })]
+                );
+            },
+        },
+        {
+            trigger: `${selected} .o_field_widget[name='attachment_ids'] .o_attachment:not(.o_attachment_uploading):contains('${name}.txt')`,
         },
     ];
 }
