@@ -3,3 +3,4 @@ from . import test_items
 from . import test_security
 from . import test_worklog
 from . import test_tour
+from . import test_integrity
