@@ -1,10 +1,11 @@
 import base64
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.techdept_org.models.techdept_guard import (
     check_client_values,
+    client_id,
     has_server_flag,
     is_server,
 )
@@ -249,22 +250,38 @@ class ProjectProject(models.Model):
     # The phase gate, same principle as the pipeline's: every path that
     # changes a phase goes through write().
 
+    def _techdept_client_kind(self, kind):
+        """The project kind a client sent, or a clear error."""
+        if kind and (not isinstance(kind, str) or kind not in dict(PROJECT_KINDS)):
+            raise ValidationError(
+                self.env._("%(value)s is not a kind of project.", value=repr(kind)[:60])
+            )
+        return kind or False
+
     @api.model_create_multi
     def create(self, vals_list):
         check_client_values(self, vals_list, _SERVER_FIELDS, "create")
+        Phase = self.env["techdept.project.phase"]
         first_phases = {}
         for vals in vals_list:
-            kind = vals.get("techdept_kind")
+            # The kind and phase a context offers as defaults (a kanban
+            # column, a menu) are checked like those sent in the values.
+            for name in ("techdept_kind", "techdept_phase_id"):
+                if name not in vals and f"default_{name}" in self.env.context:
+                    vals[name] = self.env.context[f"default_{name}"]
+            if "techdept_phase_id" in vals:
+                vals["techdept_phase_id"] = client_id(
+                    self, "techdept_phase_id", vals["techdept_phase_id"]
+                )
+            phase = Phase.browse(vals.get("techdept_phase_id") or ())
+            # A phase belongs to one kind of project: it gives the kind.
+            kind = self._techdept_client_kind(vals.get("techdept_kind")) or phase.kind
             if not kind:
                 continue
+            vals["techdept_kind"] = kind
             if kind not in first_phases:
-                first_phases[kind] = self.env["techdept.project.phase"].search(
-                    [("kind", "=", kind)], limit=1
-                )
+                first_phases[kind] = Phase.search([("kind", "=", kind)], limit=1)
             first = first_phases[kind]
-            phase = self.env["techdept.project.phase"].browse(
-                vals.get("techdept_phase_id") or ()
-            )
             if not phase:
                 vals["techdept_phase_id"] = first.id
             elif phase != first and not self._techdept_phase_forced():
@@ -281,9 +298,17 @@ class ProjectProject(models.Model):
 
     def write(self, vals):
         check_client_values(self, [vals], _SERVER_FIELDS)
+        if "techdept_phase_id" in vals:
+            vals = dict(
+                vals,
+                techdept_phase_id=client_id(
+                    self, "techdept_phase_id", vals["techdept_phase_id"]
+                ),
+            )
         if "techdept_kind" in vals and not is_server(self.env):
+            kind = self._techdept_client_kind(vals["techdept_kind"])
             changed = self.filtered(
-                lambda p: p.techdept_kind and p.techdept_kind != vals["techdept_kind"]
+                lambda p: p.techdept_kind and p.techdept_kind != kind
             )
             if changed:
                 raise UserError(
@@ -293,6 +318,30 @@ class ProjectProject(models.Model):
                         project=changed[0].name,
                     )
                 )
+            # A project given its kind now starts in the kind's first phase,
+            # as a new project of that kind would.
+            first = self.env["techdept.project.phase"].search(
+                [("kind", "=", kind)], limit=1
+            )
+            for project in self.filtered(lambda p: not p.techdept_kind):
+                phase = project.techdept_phase_id
+                if "techdept_phase_id" in vals:
+                    phase = phase.browse(vals["techdept_phase_id"] or ())
+                if (
+                    kind
+                    and phase
+                    and phase != first
+                    and not self._techdept_phase_forced()
+                ):
+                    raise UserError(
+                        self.env._(
+                            "A new %(kind)s project starts in %(first)s, not in "
+                            "%(phase)s.",
+                            kind=dict(PROJECT_KINDS)[kind],
+                            first=first.name,
+                            phase=phase.name,
+                        )
+                    )
         if "techdept_phase_id" in vals:
             phase = self.env["techdept.project.phase"].browse(
                 vals["techdept_phase_id"] or ()
@@ -300,7 +349,7 @@ class ProjectProject(models.Model):
             # Clearing the phase is a move back; the next move is checked
             # from the first phase of the project's kind.
             if phase:
-                self._techdept_check_phase_gate(phase)
+                self._techdept_check_phase_gate(phase, vals.get("techdept_kind"))
         return super().write(vals)
 
     def _techdept_phase_forced(self):
@@ -308,12 +357,12 @@ class ProjectProject(models.Model):
         techdept.phase.force.wizard), never from a context a client sends."""
         return has_server_flag(self.env, PHASE_FORCE_FLAG)
 
-    def _techdept_check_phase_gate(self, phase):
+    def _techdept_check_phase_gate(self, phase, kind=None):
         """Refuse to move projects forward to ``phase`` while a phase they
         close lacks an approved deliverable, or the presales handover is not
         accepted; a project without a phase starts from the first one. A
         constant number of queries."""
-        wrong_kind = self.filtered(lambda p: p.techdept_kind != phase.kind)
+        wrong_kind = self.filtered(lambda p: (p.techdept_kind or kind) != phase.kind)
         if wrong_kind:
             raise UserError(
                 self.env._(
