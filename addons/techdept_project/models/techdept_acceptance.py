@@ -111,6 +111,20 @@ class TechdeptAcceptance(models.Model):
         for acceptance in self:
             acceptance.sudo()._techdept_handover_to_om()
 
+    def _approval_check_reopen(self):
+        # Its approval created the O&M service and ended the assignments:
+        # approving it again would do so twice.
+        done = self.filtered("om_project_id")
+        if done:
+            raise UserError(
+                self.env._(
+                    "%(acceptance)s handed the project over to O&M (%(service)s): "
+                    "it cannot be reopened.",
+                    acceptance=done[0].name,
+                    service=done[0].om_project_id.sudo().name,
+                )
+            )
+
     def _techdept_handover_to_om(self):
         """Create the O&M service and its handover, end the assignments and
         close the implementation project."""

@@ -138,6 +138,19 @@ class TechdeptEquipmentChange(models.Model):
     def _on_approval_done(self):
         self.sudo()._apply()
 
+    def _approval_check_reopen(self):
+        # The list has changed already: approving it again would apply its
+        # lines twice.
+        applied = self.filtered("applied_date")
+        if applied:
+            raise UserError(
+                self.env._(
+                    "%(change)s is applied to the equipment list: it cannot be "
+                    "reopened; request another change instead.",
+                    change=applied[0].name,
+                )
+            )
+
     # Business
 
     def _apply(self):

@@ -84,12 +84,18 @@ class TechdeptHandover(models.Model):
     def _on_approval_done(self):
         for handover in self.filtered(lambda h: h.kind == "presales"):
             project = handover.project_id
-            current = project.techdept_phase_id._techdept_key()
-            following = (
-                self.env["techdept.project.phase"]
-                .search([("kind", "=", project.techdept_kind)])
-                .filtered(lambda p, current=current: p._techdept_key() > current)[:1]
+            phases = self.env["techdept.project.phase"].search(
+                [("kind", "=", project.techdept_kind)]
             )
+            # A project without a phase is at the first one; one past the
+            # handover's phase has moved on (approved again after a reopening).
+            phase = project.techdept_phase_id or phases[:1]
+            if not phase.requires_handover:
+                continue
+            current = phase._techdept_key()
+            following = phases.filtered(
+                lambda p, current=current: p._techdept_key() > current
+            )[:1]
             if following:
                 project.sudo().techdept_phase_id = following
             project.message_post(
