@@ -57,13 +57,16 @@ class TechdeptAppraisalPeriod(models.Model):
         """A form's cells; a form not scored yet has no figures (None: a
         blank cell, left out of the averages)."""
         scored = appraisal.is_scored
+        # Names of the people, position and grade of a form the user may
+        # read, as its form shows them (he need not read those records).
+        names = appraisal.sudo()
         row = {
-            "employee": appraisal.employee_id.name,
-            "job": appraisal.job_id.name or "",
-            "department": appraisal.department_id.name or "",
-            "appraiser": appraisal.appraiser_id.name or "",
+            "employee": names.employee_id.name,
+            "job": names.job_id.name or "",
+            "department": names.department_id.name or "",
+            "appraiser": names.appraiser_id.name or "",
             "total": appraisal.total_score if scored else None,
-            "grade": (appraisal.grade_band_id.name or "") if scored else None,
+            "grade": (names.grade_band_id.name or "") if scored else None,
             "coefficient": appraisal.coefficient if scored else None,
             "rank": appraisal.rank if scored else None,
             "late": self.env._("Yes") if appraisal.is_late else self.env._("No"),
@@ -127,13 +130,18 @@ class TechdeptAppraisalPeriod(models.Model):
             ._fields["state"]
             ._description_selection(self.env)
         )
-        appraisals = self.appraisal_ids.sorted(
-            lambda a: (
-                a.department_id.name or "",
-                not a.is_scored,
-                -a.total_score,
-                a.employee_id.name or "",
+        # The forms the user may read, in the order of their (readable) names.
+        appraisals = (
+            self.appraisal_ids.sudo()
+            .sorted(
+                lambda a: (
+                    a.department_id.name or "",
+                    not a.is_scored,
+                    -a.total_score,
+                    a.employee_id.name or "",
+                )
             )
+            .with_env(self.env)
         )
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})
