@@ -65,7 +65,9 @@ class TechdeptKpiTemplate(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         template = with_server_flag(self, _TEMPLATE_WRITE)
-        return super(TechdeptKpiTemplate, template).create(vals_list)
+        # The flag is for this creation only, not for what the caller does
+        # next with the new templates.
+        return super(TechdeptKpiTemplate, template).create(vals_list).with_env(self.env)
 
     def write(self, vals):
         template = with_server_flag(self, _TEMPLATE_WRITE)
