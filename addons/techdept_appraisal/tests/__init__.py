@@ -2,3 +2,5 @@ from . import test_appraisal
 from . import test_reports
 from . import test_bonus
 from . import test_tour
+from . import test_integrity
+from . import test_rpc
