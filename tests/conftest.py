@@ -3,8 +3,9 @@
 These tests read files only and none of them imports Odoo, except the
 upgrade check of test_upgrade.py (marked ``upgrade``), which runs Odoo through
 scripts/upgrade-check.sh. An addon is any directory of addons/ holding a
-__manifest__.py, so a new addon is checked as soon as it exists. A test that takes an ``addon`` argument runs once per addon;
-one that takes ``xml_file`` runs once per XML file of the addons.
+__manifest__.py, so a new addon is checked as soon as it exists. A test that
+takes an ``addon`` argument runs once per addon; one that takes ``xml_file``
+runs once per XML file of the addons.
 """
 
 import ast
