@@ -875,12 +875,15 @@ class TestRpcForgery(HttpCase, AppraisalCase):
             response = self.url_open(path)
         return response
 
-    def _rows(self, response):
+    def _rows(self, response, first_row=3):
+        """The first column of the sheet's body (the month's sheet has a
+        title row and a header; the pool's, a header)."""
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"], XLSX)
         self.assertEqual(response.headers["Cache-Control"], "no-store")
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-        return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)][:-1]
+        rows = sheet.iter_rows(min_row=first_row, values_only=True)
+        return [row[0] for row in rows][:-1]
 
     def test_xlsx_sheets_are_streamed_with_the_readable_rows(self):
         Attachment = self.env["ir.attachment"].sudo()
@@ -904,7 +907,7 @@ class TestRpcForgery(HttpCase, AppraisalCase):
         # The pool's creator and the director.
         self.authenticate(self.user_impl.login, password(self.user_impl))
         self.assertEqual(
-            self._rows(self._sheet(bonus)),
+            self._rows(self._sheet(bonus), first_row=2),
             self.pool.line_ids.employee_id.mapped("name"),
         )
         self.authenticate(self.user_director.login, password(self.user_director))
