@@ -2,7 +2,7 @@
     "name": "Technical Department: Organisation",
     "summary": "Roles, duties, A/B delegation, approval engine and technical documents "
     "of a system integrator's technical department",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Human Resources",
     "website": "https://github.com/techdept-suite/techdept",
     "author": "techdept suite contributors",
@@ -23,6 +23,9 @@
         "data/mail_activity_type_data.xml",
         "data/techdept_approval_chain_data.xml",
         "data/techdept_document_type_data.xml",
+        "data/techdept_calendar_data.xml",
+        "data/techdept.calendar.year.csv",
+        "data/techdept.calendar.day.csv",
         "views/techdept_duty_views.xml",
         "views/hr_job_views.xml",
         "views/hr_department_views.xml",
@@ -32,6 +35,7 @@
         "views/techdept_document_views.xml",
         "wizard/techdept_approval_reject_wizard_views.xml",
         "views/techdept_org_menus.xml",
+        "views/techdept_calendar_views.xml",
     ],
     "demo": [
         "demo/techdept_org_demo.xml",

@@ -13,3 +13,4 @@ from . import techdept_approval_chain
 from . import techdept_approval_line
 from . import techdept_approval_mixin
 from . import techdept_document
+from . import techdept_calendar

@@ -6,3 +6,4 @@ from . import test_approval
 from . import test_document
 from . import test_tour
 from . import test_integrity
+from . import test_calendar
