@@ -26,6 +26,7 @@
         "data/techdept_calendar_data.xml",
         "data/techdept.calendar.year.csv",
         "data/techdept.calendar.day.csv",
+        "data/techdept_notice_data.xml",
         "views/techdept_duty_views.xml",
         "views/hr_job_views.xml",
         "views/hr_department_views.xml",
@@ -36,9 +37,12 @@
         "wizard/techdept_approval_reject_wizard_views.xml",
         "views/techdept_org_menus.xml",
         "views/techdept_calendar_views.xml",
+        "views/techdept_notice_views.xml",
+        "views/techdept_approval_escalation_views.xml",
     ],
     "demo": [
         "demo/techdept_org_demo.xml",
+        "demo/techdept_escalation_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -14,3 +14,5 @@ from . import techdept_approval_line
 from . import techdept_approval_mixin
 from . import techdept_document
 from . import techdept_calendar
+from . import techdept_notice
+from . import techdept_approval_escalation

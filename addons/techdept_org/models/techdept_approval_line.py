@@ -187,6 +187,14 @@ class TechdeptApprovalLine(models.Model):
         )
         return (pending & represented)[:1]
 
+    def _approval_step_done(self, decider):
+        """Whether the approval of ``decider`` (an approver, or the absent
+        approver he acts for) completes this step."""
+        self.ensure_one()
+        return self.approval_mode == "any" or not (
+            self.approver_ids - self.approved_user_ids - decider
+        )
+
     # Access: a step, its comment and its decisions are for whoever may read
     # the record it concerns, for its approvers (and whoever acts for them)
     # and for the technical director. A record rule on res_model/res_id

@@ -668,9 +668,8 @@ class TechdeptApprovalMixin(models.AbstractModel):
         approver a to-do."""
         self.ensure_one()
         line = line.sudo()
-        step = line.step_id
         today = fields.Date.context_today(self)
-        deadline = fields.Date.add(today, days=step.deadline_days)
+        deadline = line._approval_deadline(today)
         line.write(
             {
                 "state": "pending",
@@ -744,9 +743,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
             )
             self._on_approval_rejected()
             return
-        done = line.approval_mode == "any" or not (
-            line.approver_ids - line.approved_user_ids - (holder or user)
-        )
+        done = line._approval_step_done(holder or user)
         # Resolve the next step first: if nobody can take it, nothing is written.
         next_approvers = (
             self._approval_resolve(following.step_id, line.submitted_by_id)

@@ -7,3 +7,5 @@ from . import test_document
 from . import test_tour
 from . import test_integrity
 from . import test_calendar
+from . import test_escalation
+from . import test_notice

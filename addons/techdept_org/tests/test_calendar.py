@@ -81,6 +81,8 @@ class TestWorkingCalendar(TransactionCase):
             self.assertEqual(calendar.provisional_years, "2027")
         arch = self.env["techdept.calendar"].get_view(view_type="form")["arch"]
         self.assertIn('name="provisional_years"', arch)
+        arch = self.env["techdept.approval.line"].get_view(view_type="form")["arch"]
+        self.assertIn("deadline_provisional", arch)
 
     def test_make_up_days_are_weekend_days(self):
         with self.assertRaisesRegex(ValidationError, "weekday"):
