@@ -413,30 +413,58 @@ class TechdeptAppraisal(models.Model):
         return {employee.id: hours for employee, hours in groups}
 
     def _kpi_approvals_on_time(self):
-        """Reviews decided in the month, as a percentage decided by their deadline."""
+        """Reviews answered in the month, as a percentage answered by their
+        deadline. A review that escalated counts against its approvers, as
+        not on time, in the month it escalated; whoever it escalated to does
+        not answer for it."""
         start, end = self._month_bounds()
         users = self.employee_id.user_id
+        date_from = fields.Datetime.to_datetime(start)
+        date_to = fields.Datetime.to_datetime(end) + timedelta(days=1)
         lines = (
             self.env["techdept.approval.line"]
             .sudo()
             .search_read(
                 [
                     ("acted_by_id", "in", users.ids),
-                    ("date_done", ">=", fields.Datetime.to_datetime(start)),
-                    (
-                        "date_done",
-                        "<",
-                        fields.Datetime.to_datetime(end) + timedelta(days=1),
-                    ),
+                    ("date_done", ">=", date_from),
+                    ("date_done", "<", date_to),
                 ],
-                ["acted_by_id", "date_done", "deadline"],
+                ["acted_by_id", "date_done", "deadline", "escalated_user_ids"],
             )
         )
+        Escalation = self.env["techdept.approval.escalation"].sudo()
+        escalated_before = {
+            (row["user_id"][0], row["line_id"][0])
+            for row in Escalation.search_read(
+                [
+                    ("level", "=", "escalation"),
+                    ("line_id", "in", [row["id"] for row in lines]),
+                ],
+                ["user_id", "line_id"],
+            )
+        }
         totals = {}
         for row in lines:
-            total, on_time = totals.get(row["acted_by_id"][0], (0, 0))
+            user = row["acted_by_id"][0]
+            if user in row["escalated_user_ids"] or (user, row["id"]) in (
+                escalated_before
+            ):
+                continue
+            total, on_time = totals.get(user, (0, 0))
             in_time = not row["deadline"] or row["date_done"].date() <= row["deadline"]
-            totals[row["acted_by_id"][0]] = (total + 1, on_time + in_time)
+            totals[user] = (total + 1, on_time + in_time)
+        for row in Escalation.search_read(
+            [
+                ("level", "=", "escalation"),
+                ("user_id", "in", users.ids),
+                ("date", ">=", date_from),
+                ("date", "<", date_to),
+            ],
+            ["user_id"],
+        ):
+            total, on_time = totals.get(row["user_id"][0], (0, 0))
+            totals[row["user_id"][0]] = (total + 1, on_time)
         employee_of_user = {e.user_id.id: e.id for e in self.employee_id if e.user_id}
         return {
             employee_of_user[user]: 100.0 * on_time / total

@@ -36,7 +36,13 @@ class TechdeptAppraisalPeriod(models.Model):
     date_to = fields.Date(compute="_compute_name", store=True)
     deadline = fields.Date(
         required=True,
-        help="Appraisers submit the month's forms by this day.",
+        help="Appraisers submit the month's forms by this day: by default the "
+        "N-th working day of the following month.",
+    )
+    deadline_provisional = fields.Boolean(
+        compute="_compute_deadline_provisional",
+        help="The public holidays of the deadline's year are not loaded in the "
+        "working calendar yet: the deadline counts weekends only.",
     )
     state = fields.Selection(
         [("open", "Open"), ("locked", "Locked")],
@@ -68,6 +74,15 @@ class TechdeptAppraisalPeriod(models.Model):
             period.name = start and start.strftime("%Y-%m") or ""
             period.date_to = start and start + relativedelta(day=31)
 
+    @api.depends("deadline", "company_id")
+    def _compute_deadline_provisional(self):
+        Calendar = self.env["techdept.calendar"]
+        for period in self:
+            covered = Calendar._for_company(period.company_id)._covered_years()
+            period.deadline_provisional = bool(
+                period.deadline and period.deadline.year not in covered
+            )
+
     def _compute_counts(self):
         groups = self.env["techdept.appraisal"]._read_group(
             [("period_id", "in", self.ids)], ["period_id", "is_late"], ["__count"]
@@ -81,16 +96,22 @@ class TechdeptAppraisalPeriod(models.Model):
 
     @api.model
     def _month_defaults(self, day):
+        """The month of ``day``; its forms are due on the N-th working day of
+        the following month (system parameter techdept_appraisal.deadline_day,
+        5 by default), on the working calendar: public holidays and make-up
+        working days count as they are worked."""
         start = day + relativedelta(day=1)
         deadline_day = int(
             self.env["ir.config_parameter"]
             .sudo()
             .get_param("techdept_appraisal.deadline_day", 5)
         )
-        return {
-            "date_from": start,
-            "deadline": start + relativedelta(months=1, day=deadline_day),
-        }
+        deadline, _provisional = (
+            self.env["techdept.calendar"]
+            ._for_company()
+            ._nth_working_day(start + relativedelta(months=1), deadline_day)
+        )
+        return {"date_from": start, "deadline": deadline}
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -4,3 +4,4 @@ from . import test_bonus
 from . import test_tour
 from . import test_integrity
 from . import test_rpc
+from . import test_working_calendar

@@ -103,7 +103,8 @@ class AppraisalCase(TransactionCase):
 @tagged("post_install", "-at_install")
 class TestAppraisal(AppraisalCase):
     def test_generation_names_the_policys_appraisers(self):
-        self.assertEqual(self.period.deadline, date(2026, 12, 5))
+        # The fifth working day of December 2026.
+        self.assertEqual(self.period.deadline, date(2026, 12, 7))
         self.assertEqual(
             self._of(self.emp_presales).appraiser_id, self.emp_presales_mgr
         )
