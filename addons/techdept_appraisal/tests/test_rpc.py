@@ -223,6 +223,13 @@ class TestRpcForgery(HttpCase, AppraisalCase):
                 }
             ),
         }
+        robot = cls.env["techdept.notice.robot"].create(
+            {"name": "Team robot", "webhook_url": "http://127.0.0.1:9/robot"}
+        )
+        cls.records["techdept.notice.robot"] = robot
+        cls.records["techdept.notice"] = cls.env["techdept.notice"].create(
+            {"robot_id": robot.id, "event": "test", "title": "Test", "body": "Test"}
+        )
         pool = (
             cls.env["techdept.bonus.pool"]
             .with_user(cls.user_impl)
