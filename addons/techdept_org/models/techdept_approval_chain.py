@@ -117,7 +117,8 @@ class TechdeptApprovalStep(models.Model):
             "users": "user_ids",
         }
         for step in self:
-            if not step[required[step.approver_type]]:
+            field = required.get(step.approver_type)
+            if field and not step[field]:
                 raise ValidationError(
                     self.env._(
                         "Step %(step)s of %(chain)s: say which %(what)s approves.",

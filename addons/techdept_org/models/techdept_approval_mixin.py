@@ -348,6 +348,22 @@ class TechdeptApprovalMixin(models.AbstractModel):
     def _techdept_server_field_names(self):
         return super()._techdept_server_field_names() | _ENGINE_FIELDS
 
+    def _approval_steps(self, chain):
+        """The steps of ``chain`` this record goes through (all by default);
+        the others are kept in its history as not required."""
+        self.ensure_one()
+        return chain.step_ids
+
+    def _approval_line_extra_values(self, step, steps):
+        """Further values of the line of ``step`` when a round starts;
+        ``steps`` are those that apply (see ``_approval_steps()``)."""
+        return {}
+
+    def _approval_next_approvers(self, line):
+        """The approvers of ``line`` when the step before it is done."""
+        self.ensure_one()
+        return self._approval_resolve(line.step_id, line.submitted_by_id)
+
     def _approval_check_submit(self):
         """Raise a UserError when the record is not ready for review."""
 
@@ -494,9 +510,17 @@ class TechdeptApprovalMixin(models.AbstractModel):
                         record=record.display_name,
                     )
                 )
-            first_approvers = record._approval_resolve(
-                chain.step_ids[:1], self.env.user
-            )
+            steps = record._approval_steps(chain)
+            if not steps:
+                raise UserError(
+                    self.env._(
+                        "No step of chain %(chain)s applies to %(record)s: check "
+                        "the conditions of its steps.",
+                        chain=chain.name,
+                        record=record.display_name,
+                    )
+                )
+            first_approvers = record._approval_resolve(steps[:1], self.env.user)
             round_ = record.approval_round + 1
             lines = Line.create(
                 [
@@ -512,6 +536,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                         "submitted_by_id": self.env.uid,
                         "allow_self_approval": chain.allow_self_approval,
                         "company_id": chain.company_id.id or self.env.company.id,
+                        **record._approval_line_extra_values(step, steps),
                     }
                     for step in chain.step_ids
                 ]
@@ -529,11 +554,14 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 body=self.env._(
                     "Submitted for review (round %(round)s): %(steps)s.",
                     round=round_,
-                    steps=" → ".join(chain.step_ids.mapped("name")),
+                    steps=" → ".join(steps.mapped("name")),
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-            record._approval_open(lines[:1], first_approvers)
+            record._approval_open(
+                lines.filtered(lambda line, s=steps[:1]: line.step_id == s),
+                first_approvers,
+            )
         self._on_approval_submitted()
         return True
 
@@ -746,9 +774,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
         done = line._approval_step_done(holder or user)
         # Resolve the next step first: if nobody can take it, nothing is written.
         next_approvers = (
-            self._approval_resolve(following.step_id, line.submitted_by_id)
-            if done and following
-            else None
+            self._approval_next_approvers(following) if done and following else None
         )
         line.approved_user_ids = [fields.Command.link((holder or user).id)]
         self._approval_close_activities(
