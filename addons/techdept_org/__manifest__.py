@@ -35,10 +35,12 @@
         "views/techdept_approval_views.xml",
         "views/techdept_document_views.xml",
         "wizard/techdept_approval_reject_wizard_views.xml",
+        "wizard/techdept_approval_collab_wizard_views.xml",
         "views/techdept_org_menus.xml",
         "views/techdept_calendar_views.xml",
         "views/techdept_notice_views.xml",
         "views/techdept_approval_escalation_views.xml",
+        "views/techdept_approval_collab_views.xml",
     ],
     "demo": [
         "demo/techdept_org_demo.xml",

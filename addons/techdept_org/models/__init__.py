@@ -16,3 +16,4 @@ from . import techdept_document
 from . import techdept_calendar
 from . import techdept_notice
 from . import techdept_approval_escalation
+from . import techdept_approval_collab
