@@ -47,6 +47,9 @@
         "demo/techdept_escalation_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "techdept_org/static/src/**/*",
+        ],
         "web.assets_tests": [
             "techdept_org/static/tests/tours/*.js",
         ],
