@@ -45,6 +45,7 @@
     "demo": [
         "demo/techdept_org_demo.xml",
         "demo/techdept_escalation_demo.xml",
+        "demo/techdept_approval_collab_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
