@@ -4,6 +4,7 @@ from . import test_delegation
 from . import test_security
 from . import test_approval
 from . import test_approval_collab
+from . import test_tour_approvals
 from . import test_document
 from . import test_tour
 from . import test_integrity
