@@ -52,6 +52,7 @@ def password(user):
 # Public methods that only open a view or a wizard: they may answer with an
 # action (the wizard, or the view, checks what matters), never change data.
 NAVIGATION = {
+    "action_approval_bulk_reject",
     "action_techdept_force_stage",
     "action_techdept_documents",
     "action_techdept_worklogs",
@@ -786,6 +787,8 @@ class TestRpcForgery(HttpCase, AppraisalCase):
         """An engineer with no part in any of these records calls every
         public action of the suite on them, as the web client would."""
         self.authenticate(self.user_outsider.login, password(self.user_outsider))
+        step = self.form.sudo().approval_line_ids[-1:]
+        self.assertTrue(step)
         wizards = {
             "techdept.stage.force.wizard": {
                 "lead_ids": [Command.set(self.lead.ids)],
@@ -798,6 +801,22 @@ class TestRpcForgery(HttpCase, AppraisalCase):
                     "techdept_project.phase_implementation_closed"
                 ).id,
                 "reason": "Please",
+            },
+            "techdept.approval.forward.wizard": {
+                "line_id": step.id,
+                "user_id": self.user_outsider.id,
+                "reason": "Please",
+            },
+            "techdept.approval.add.wizard": {
+                "line_id": step.id,
+                "user_id": self.user_outsider.id,
+                "position": "after",
+                "reason": "Please",
+            },
+            "techdept.approval.bulk.reject.wizard": {
+                "res_model": "techdept.appraisal",
+                "res_ids": str(self.form.ids),
+                "comment": "Please",
             },
             "techdept.approval.reject.wizard": {
                 "res_model": "techdept.appraisal",
@@ -829,6 +848,14 @@ class TestRpcForgery(HttpCase, AppraisalCase):
                         answer["error"]["data"]["name"],
                         CLEAN,
                         answer["error"]["data"]["message"],
+                    )
+                elif method == "action_approval_bulk_approve":
+                    # A report of what was decided: nothing.
+                    self.assertEqual(
+                        answer["result"]["tag"], "display_notification"
+                    )
+                    self.assertIn(
+                        "0 approved", answer["result"]["params"]["message"]
                     )
                 else:
                     self.assertIn(

@@ -987,6 +987,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
     def action_approval_bulk_approve(self):
         """Approve the selected records, each checked like a single approval;
         those the user may not approve are named with the reason."""
+        self.check_access("read")
         done, skipped = self._approval_bulk("approve")
         return self._approval_bulk_report("approve", done, skipped)
 
