@@ -851,12 +851,8 @@ class TestRpcForgery(HttpCase, AppraisalCase):
                     )
                 elif method == "action_approval_bulk_approve":
                     # A report of what was decided: nothing.
-                    self.assertEqual(
-                        answer["result"]["tag"], "display_notification"
-                    )
-                    self.assertIn(
-                        "0 approved", answer["result"]["params"]["message"]
-                    )
+                    self.assertEqual(answer["result"]["tag"], "display_notification")
+                    self.assertIn("0 approved", answer["result"]["params"]["message"])
                 else:
                     self.assertIn(
                         method,
