@@ -197,11 +197,11 @@ class TestProjectIntegrity(RefusalMixin, TechdeptProjectCase):
             records=repair,
             fields=["lead_id"],
         )
-        # The manager, who may delete repairs, may not delete this one.
+        # The director, who may delete repairs, may not delete this one.
         self.assertRefused(
             UserError,
             "Camera is under review or approved and cannot be deleted",
-            repair.with_user(self.user_a).unlink,
+            repair.with_user(self.user_director).unlink,
             model="techdept.repair",
         )
 
