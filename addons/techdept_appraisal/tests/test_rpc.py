@@ -489,9 +489,10 @@ class TestRpcForgery(HttpCase, AppraisalCase):
             "action_generate",
             [self.period.id],
         )
+        # The deliverables are the project team's: he may not even read them.
         self.assertXmlrpcRefused(
-            XMLRPC_USER_ERROR,
-            "You may not change Construction Organisation Plan",
+            XMLRPC_ACCESS_ERROR,
+            "doesn't have 'read' access to:\n- Technical Document",
             self.user_outsider,
             "techdept.document",
             "write",
