@@ -5,3 +5,4 @@ from . import test_tour
 from . import test_integrity
 from . import test_rpc
 from . import test_working_calendar
+from . import test_access_matrix
