@@ -1,7 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
-from .techdept_guard import is_server
+from .techdept_guard import check_client_values
 
 # Set by the server when it moves or creates an activity; never by a client.
 _SERVER_FIELDS = {"techdept_delegation_id", "techdept_approval_line_id"}
@@ -28,30 +27,15 @@ class MailActivity(models.Model):
         readonly=True,
     )
 
-    def _techdept_check_client_values(self, vals_list):
-        if is_server(self.env):
-            return
-        sent = set().union(*(vals.keys() for vals in vals_list)) & _SERVER_FIELDS
-        sent |= _SERVER_FIELDS & {
-            key[8:] for key in self.env.context if key.startswith("default_")
-        }
-        if sent:
-            raise AccessError(
-                self.env._(
-                    "Activities are moved by delegations and linked to approval "
-                    "steps by the system only."
-                )
-            )
-
     @api.model_create_multi
     def create(self, vals_list):
-        self._techdept_check_client_values(vals_list)
+        check_client_values(self, vals_list, _SERVER_FIELDS, "create")
         activities = super().create(vals_list)
         activities._techdept_follow_delegations()
         return activities
 
     def write(self, vals):
-        self._techdept_check_client_values([vals])
+        check_client_values(self, [vals], _SERVER_FIELDS)
         return super().write(vals)
 
     def _techdept_follow_delegations(self):
