@@ -40,6 +40,10 @@ class TechdeptDocument(models.Model):
         documents.lead_item_id._techdept_refresh_todos()
         return documents
 
+    def _approval_locked_field_names(self):
+        # An approved deliverable stays with the item it was approved for.
+        return super()._approval_locked_field_names() | {"lead_item_id"}
+
     def write(self, vals):
         if "lead_item_id" in vals:
             vals = dict(
