@@ -21,6 +21,8 @@ class TechdeptWorklog(models.Model):
     _name = "techdept.worklog"
     _description = "Presales Work Log"
     _inherit = ["techdept.guard.mixin"]
+    # Who may put a record where is checked after each write (see below).
+    _techdept_recheck_access = False
     _order = "date desc, id desc"
     _check_company_auto = True
 

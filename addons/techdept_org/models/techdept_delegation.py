@@ -18,6 +18,8 @@ class TechdeptDelegation(models.Model):
     _description = "Delegation"
     _inherit = ["mail.thread", "techdept.guard.mixin"]
     _techdept_server_fields = ("state", "origin", "leave_id", "activity_moved_ids")
+    # Who may put a record where is checked after each write (see below).
+    _techdept_recheck_access = False
     _order = "date_from desc, id desc"
     _check_company_auto = True
 

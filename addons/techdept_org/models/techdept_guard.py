@@ -130,6 +130,8 @@ class TechdeptGuardMixin(models.AbstractModel):
     ``default_*`` key of the context) cannot set them; the server does so in
     superuser mode or through ``as_server()``. With
     ``_techdept_server_create``, only the server creates records at all.
+    A client's write must leave the records within his write access, as a
+    creation must.
     """
 
     _name = "techdept.guard.mixin"
@@ -137,6 +139,9 @@ class TechdeptGuardMixin(models.AbstractModel):
 
     _techdept_server_fields = ()
     _techdept_server_create = False
+    # False for a model that checks after each write, with its own words,
+    # who may put a record where (work logs, assignments, delegations).
+    _techdept_recheck_access = True
 
     @api.model
     def _techdept_server_field_names(self):
@@ -174,7 +179,13 @@ class TechdeptGuardMixin(models.AbstractModel):
 
     def write(self, vals):
         self._techdept_check_client_values([vals], "write")
-        return super().write(vals)
+        result = super().write(vals)
+        if self._techdept_recheck_access and not is_server(self.env):
+            # Odoo checks the record rules on the records as they were: a
+            # client must not write one out of his reach either (onto a
+            # project, a lead or a pool he has no part in).
+            self.check_access("write")
+        return result
 
     def _techdept_frozen(self):
         """The records of ``self`` that may not change now (see the

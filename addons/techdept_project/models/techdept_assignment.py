@@ -13,6 +13,8 @@ class TechdeptAssignment(models.Model):
     _description = "Project Assignment"
     _inherit = ["mail.thread", "techdept.guard.mixin"]
     _techdept_server_fields = ("state",)
+    # Who may put a record where is checked after each write (see below).
+    _techdept_recheck_access = False
     _order = "date_from desc, id desc"
 
     project_id = fields.Many2one(
