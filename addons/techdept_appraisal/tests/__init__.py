@@ -6,3 +6,4 @@ from . import test_integrity
 from . import test_rpc
 from . import test_working_calendar
 from . import test_access_matrix
+from . import test_forgery
