@@ -147,14 +147,15 @@ class CrmLead(models.Model):
             (moving - backward)._techdept_check_gate(stage)
         result = super().write(vals)
         moving._techdept_sync_items()
+        # Logged like stage tracking: a salesperson without an email address
+        # may move a lead back too.
         for lead, origin in origins.items():
-            lead.message_post(
+            lead._message_log(
                 body=self.env._(
                     "Moved back from %(origin)s to %(stage)s.",
                     origin=origin.name,
                     stage=stage.name or self.env._("no stage"),
                 ),
-                subtype_xmlid="mail.mt_note",
             )
         return result
 
