@@ -20,6 +20,14 @@ _SERVER_FIELDS = {
     "techdept_origin_project_id",
     "techdept_member_user_ids",
 }
+# Anyone in the company may use Projects: the project's lists of records that
+# only some groups read (see the access rights) are limited to those groups,
+# so that other project users still open and read projects.
+HANDOVER_READERS = "techdept_org.group_engineer,techdept_org.group_gm_office"
+AFTER_SALES_READERS = (
+    "techdept_org.group_engineer,techdept_org.group_commerce,"
+    "techdept_org.group_gm_office"
+)
 
 
 class ProjectProject(models.Model):
@@ -59,10 +67,16 @@ class ProjectProject(models.Model):
         "techdept.assignment", "project_id", string="Team"
     )
     techdept_handover_ids = fields.One2many(
-        "techdept.handover", "project_id", string="Handovers"
+        "techdept.handover",
+        "project_id",
+        string="Handovers",
+        groups=HANDOVER_READERS,
     )
     techdept_acceptance_ids = fields.One2many(
-        "techdept.acceptance", "project_id", string="Acceptances"
+        "techdept.acceptance",
+        "project_id",
+        string="Acceptances",
+        groups=HANDOVER_READERS,
     )
     techdept_origin_project_id = fields.Many2one(
         "project.project",
@@ -108,16 +122,28 @@ class ProjectProject(models.Model):
         help="Everyone working on the project: managers and engineers.",
     )
     techdept_equipment_line_ids = fields.One2many(
-        "techdept.equipment.line", "project_id", string="Equipment"
+        "techdept.equipment.line",
+        "project_id",
+        string="Equipment",
+        groups=AFTER_SALES_READERS,
     )
     techdept_equipment_change_ids = fields.One2many(
-        "techdept.equipment.change", "project_id", string="Equipment Changes"
+        "techdept.equipment.change",
+        "project_id",
+        string="Equipment Changes",
+        groups=AFTER_SALES_READERS,
     )
     techdept_subcontract_ids = fields.One2many(
-        "techdept.subcontract", "project_id", string="Construction Teams"
+        "techdept.subcontract",
+        "project_id",
+        string="Construction Teams",
+        groups=AFTER_SALES_READERS,
     )
     techdept_repair_ids = fields.One2many(
-        "techdept.repair", "project_id", string="Repairs"
+        "techdept.repair",
+        "project_id",
+        string="Repairs",
+        groups=AFTER_SALES_READERS,
     )
     techdept_document_ids = fields.One2many(
         "techdept.document",

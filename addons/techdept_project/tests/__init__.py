@@ -2,3 +2,4 @@ from . import test_project
 from . import test_after_sales
 from . import test_tour
 from . import test_integrity
+from . import test_access
