@@ -1,8 +1,10 @@
 from odoo import api, fields, models
 
 
-class HrEmployee(models.Model):
-    _inherit = "hr.employee"
+class HrEmployeeBase(models.AbstractModel):
+    # On the base model, so that hr.employee.public has the fields too: users
+    # without HR rights read employees through it (the engineer pool).
+    _inherit = "hr.employee.base"
 
     techdept_assignment_ids = fields.One2many(
         "techdept.assignment", "employee_id", string="Assignments"

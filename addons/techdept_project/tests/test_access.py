@@ -6,8 +6,8 @@ from .common import TechdeptProjectCase
 
 @tagged("post_install", "-at_install")
 class TestProjectAccess(TechdeptProjectCase):
-    """Anyone in the company may use Odoo's Projects: the department's fields
-    must not lock them out."""
+    """Anyone in the company may use Odoo's Projects and the employee
+    directory: the department's fields must not lock them out."""
 
     @classmethod
     def setUpClass(cls):
@@ -46,3 +46,16 @@ class TestProjectAccess(TechdeptProjectCase):
             self.env["techdept.assignment"].with_user(self.user_project).create(
                 {"project_id": self.project.id, "employee_id": self.emp_e2.id}
             )
+
+    def test_pool_without_hr_rights(self):
+        # Engineers and managers read employees as public profiles.
+        for user in (self.user_e2, self.user_b, self.user_project):
+            Employee = self.env["hr.employee"].with_user(user)
+            free = Employee.search([("techdept_is_free", "=", True)])
+            self.assertIn(self.emp_e2, free, user.login)
+            self.assertNotIn(self.emp_e1, free, user.login)
+            values = Employee.browse(self.emp_e1.id).read(
+                ["techdept_current_project_ids", "techdept_is_free"]
+            )[0]
+            self.assertEqual(values["techdept_current_project_ids"], self.project.ids)
+            self.assertFalse(values["techdept_is_free"])
