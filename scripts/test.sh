@@ -2,9 +2,10 @@
 # Runs every test of the suite: each addon's Odoo tests (browser tours
 # included) on a fresh database, then the suite-level tests/ with pytest
 # (among them the upgrade check of scripts/upgrade-check.sh, on a database of
-# its own).
+# its own), then Odoo's own tests with the suite installed (test-core.sh).
 # Fails on a failed test, on a WARNING/ERROR line in Odoo's log that is not
-# on scripts/log-allowlist.txt, and when Odoo cannot be found.
+# on scripts/log-allowlist.txt (for Odoo's own tests: in their install
+# steps), and when Odoo cannot be found.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -80,13 +81,27 @@ PY
 )
 [ "$rc_pytest" -eq 0 ] || [ "$py_failed" -gt 0 ] || py_failed=1
 
-passed=$((odoo_run - odoo_failed + py_passed))
-failed=$((odoo_failed + py_failed))
+say "Odoo's own tests with the suite installed"
+"$REPO/scripts/test-core.sh" 2>&1 | tee "$LOGDIR/core.out"
+rc_core=${PIPESTATUS[0]}
+# "Odoo's own tests: N run, N failed, N expected, N unexpected"
+core_run=0 core_failed=0 core_expected=0 core_unexpected=0
+if [[ $(grep "^Odoo's own tests: " "$LOGDIR/core.out" | tail -1) =~ ([0-9]+)\ run,\ ([0-9]+)\ failed,\ ([0-9]+)\ expected,\ ([0-9]+)\ unexpected ]]; then
+    core_run=${BASH_REMATCH[1]} core_failed=${BASH_REMATCH[2]}
+    core_expected=${BASH_REMATCH[3]} core_unexpected=${BASH_REMATCH[4]}
+fi
+[ "$rc_core" -eq 0 ] || [ "$core_unexpected" -gt 0 ] || core_unexpected=1
+
+passed=$((odoo_run - odoo_failed + py_passed + core_run - core_failed))
+failed=$((odoo_failed + py_failed + core_unexpected))
 status=0
 [ "$rc_deps" -eq 0 ] || { echo "Installing the dependencies failed (exit $rc_deps)." >&2; status=1; }
 [ "$rc_odoo" -eq 0 ] || { echo "Odoo exited with $rc_odoo." >&2; status=1; }
 [ "$bad_log" -eq 0 ] || status=1
 [ "$failed" -eq 0 ] || status=1
 [ "$odoo_run" -gt 0 ] || status=1
-echo "$passed passed, $failed failed"
+[ "$rc_core" -eq 0 ] || { echo "Odoo's own tests failed (see $LOGDIR/core.out)." >&2; status=1; }
+known=
+[ "$core_expected" -eq 0 ] || known=", $core_expected known failures of Odoo's own tests"
+echo "$passed passed, $failed failed$known"
 exit $status
