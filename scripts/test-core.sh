@@ -4,7 +4,8 @@
 # fresh database without demo data. Fails on a failed test that is neither a
 # deliberate change of the policy (scripts/core-tests-allowlist.txt) nor a
 # failure of the bare Odoo tree on this machine
-# (scripts/core-tests-bare-failures.txt, see refresh-core-baseline.sh), on a
+# (scripts/core-tests-bare-failures.txt, see refresh-core-baseline.sh, and
+# scripts/core-tests-flaky.txt for tours that fail now and then), on a
 # WARNING/ERROR line logged while installing modules that are not under test
 # and not on scripts/log-allowlist.txt, when no test report is found, and
 # when Odoo cannot be found. Odoo's own tests log errors on purpose: their
@@ -38,9 +39,11 @@ fi
 
 # A few of Odoo's browser tours race the web client on a loaded machine (on
 # the bare tree too): an unexpected failure of a post_install test runs once
-# more, on the same database, and counts as a failure unless it passes then.
+# more, on the same database, and counts as a failure unless it passes then
+# or is on scripts/core-tests-flaky.txt.
 LISTS=(--allowlist "$REPO/scripts/core-tests-allowlist.txt"
-    --baseline "$REPO/scripts/core-tests-bare-failures.txt")
+    --baseline "$REPO/scripts/core-tests-bare-failures.txt"
+    --flaky "$REPO/scripts/core-tests-flaky.txt")
 retry=$("$PYTHON" "$REPO/scripts/core_tests.py" retry-tags "$LOGDIR/core-tests.log" "${LISTS[@]}")
 if [ -n "$retry" ]; then
     say "Running once more: $retry"

@@ -117,6 +117,13 @@ def test_a_post_install_failure_may_pass_when_run_again(helper):
         "Odoo's own tests: 40 run, 2 failed, 1 expected, 1 unexpected "
         "(1 passed when run again)"
     )
+    flaky = tmp_path / "flaky.txt"
+    flaky.write_text("# races\nhr.tests.test_b.TestB.test_x\n")
+    result = run(
+        "report", str(log), *lists, "--retry-log", str(again), "--flaky", str(flaky)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "(flaky on the bare tree, failed twice): hr.tests.test_b" in result.stdout
 
 
 def test_report_fails_without_a_test_report(helper):
@@ -174,19 +181,18 @@ def test_plan_installs_nothing_tested_beforehand(helper):
 
 
 def test_lists_parse_and_give_reasons(repo):
-    """Each test of the allow-list has its reason in the comment above its
-    group (a group ends at a blank line)."""
-    reason = False
-    for line in (
-        (repo / "scripts" / "core-tests-allowlist.txt").read_text().splitlines()
-    ):
-        if not line.strip():
-            reason = False
-        elif line.startswith("#"):
-            reason = True
-        else:
-            assert reason, f"{line}: no reason above it"
-            assert len(line.split("#")[0].split()) == 1, line
+    """Each test of the allow-list and of the flaky list has its reason in
+    the comment above its group (a group ends at a blank line)."""
+    for name in ("core-tests-allowlist.txt", "core-tests-flaky.txt"):
+        reason = False
+        for line in (repo / "scripts" / name).read_text().splitlines():
+            if not line.strip():
+                reason = False
+            elif line.startswith("#"):
+                reason = True
+            else:
+                assert reason, f"{name}: {line}: no reason above it"
+                assert len(line.split("#")[0].split()) == 1, line
     bare = (repo / "scripts" / "core-tests-bare-failures.txt").read_text()
     assert bare.startswith("# ")
     assert "refresh-core-baseline.sh" in bare
