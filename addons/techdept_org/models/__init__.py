@@ -1,4 +1,5 @@
 from . import techdept_guard
+from . import ir_model
 from . import techdept_duty
 from . import hr_department
 from . import hr_job

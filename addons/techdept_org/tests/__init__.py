@@ -11,3 +11,4 @@ from . import test_integrity
 from . import test_calendar
 from . import test_escalation
 from . import test_notice
+from . import test_lang
