@@ -2,7 +2,7 @@
     "name": "Technical Department: Organisation",
     "summary": "Roles, duties, A/B delegation, approval engine and technical documents "
     "of a system integrator's technical department",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Human Resources",
     "website": "https://github.com/techdept-suite/techdept",
     "author": "techdept suite contributors",
@@ -50,6 +50,7 @@
     "assets": {
         "web.assets_backend": [
             "techdept_org/static/src/**/*",
+            "techdept_org/static/src/js/*.js",
         ],
         "web.assets_tests": [
             "techdept_org/static/tests/tours/*.js",

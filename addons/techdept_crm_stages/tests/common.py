@@ -2,7 +2,7 @@ import base64
 
 from odoo.tests.common import TransactionCase
 
-from odoo.addons.techdept_org.tests.common import techdept_person
+from odoo.addons.techdept_org.tests.common import english_chatter, techdept_person
 
 
 class TechdeptCrmCase(TransactionCase):
@@ -13,6 +13,7 @@ class TechdeptCrmCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        english_chatter(cls.env)
         ref = cls.env.ref
         cls.env["hr.employee"].search([("techdept_role", "!=", False)]).job_id = False
         cls.env["techdept.delegation"].search([]).unlink()

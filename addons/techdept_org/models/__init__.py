@@ -1,4 +1,5 @@
 from . import techdept_guard
+from . import techdept_lang
 from . import ir_model
 from . import techdept_duty
 from . import hr_department

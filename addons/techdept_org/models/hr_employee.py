@@ -45,11 +45,11 @@ class HrEmployee(models.Model):
         for employee in self.filtered(lambda e: e.parent_id != manager):
             previous = employee.parent_id
             employee.sudo().parent_id = manager
-            employee.sudo().message_post(
-                body=self.env._(
+            employee.sudo()._techdept_post(
+                lambda env, previous=previous: env._(
                     "Line manager changed from %(old)s to %(new)s: %(reason)s",
-                    old=previous.name or self.env._("nobody"),
-                    new=manager.name or self.env._("nobody"),
+                    old=previous.name or env._("nobody"),
+                    new=manager.name or env._("nobody"),
                     reason=reason,
                 ),
             )

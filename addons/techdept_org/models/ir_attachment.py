@@ -1,7 +1,7 @@
 from odoo import models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..exceptions import FrozenRecord
 from .techdept_guard import has_server_token
 
 
@@ -59,7 +59,7 @@ class IrAttachment(models.Model):
             return
         owners = self._techdept_frozen_owners(holders)
         if owners:
-            raise UserError(
+            raise FrozenRecord(
                 self.env._(
                     "The file belongs to %(record)s, which is under review or "
                     "approved: it cannot be changed or deleted.",

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 
+from .techdept_guard import join_names
+
 
 class TechdeptApprovalLine(models.Model):
     """One step of one approval round of one record.
@@ -32,7 +34,19 @@ class TechdeptApprovalLine(models.Model):
         readonly=True,
         ondelete="set null",
     )
-    step_name = fields.Char(string="Step", required=True, readonly=True)
+    # Shown in the reader's language from the configured step; the name it
+    # had at submission stands in once the step is deleted.
+    step_name = fields.Char(
+        string="Step",
+        compute="_compute_step_name",
+        inverse="_inverse_step_name",
+        search="_search_step_name",
+    )
+    step_label = fields.Char(
+        string="Step at Submission",
+        readonly=True,
+        help="The step's name when the record was submitted.",
+    )
     sequence = fields.Integer(readonly=True)
     round = fields.Integer(
         default=1, readonly=True, help="Each resubmission starts a new round."
@@ -96,6 +110,31 @@ class TechdeptApprovalLine(models.Model):
     company_id = fields.Many2one(
         "res.company", readonly=True, default=lambda self: self.env.company
     )
+
+    @api.depends("step_id.name", "step_label")
+    @api.depends_context("lang")
+    def _compute_step_name(self):
+        for line in self:
+            line.step_name = line.step_id.name or line.step_label
+
+    def _inverse_step_name(self):
+        for line in self:
+            line.step_label = line.step_name
+
+    def _search_step_name(self, operator, value):
+        return [
+            "|",
+            ("step_id.name", operator, value),
+            "&",
+            ("step_id", "=", False),
+            ("step_label", operator, value),
+        ]
+
+    def _approval_todo_summary(self):
+        """The summary of an approver's to-do, in the environment's language
+        (his own: see techdept.approval.mixin._approval_open)."""
+        self.ensure_one()
+        return self.env._("Review: %(step)s", step=self.step_name)
 
     def _compute_res_name(self):
         by_model = {}
@@ -257,7 +296,7 @@ class TechdeptApprovalLine(models.Model):
                 self.env._(
                     "You may not read the approval steps of records you cannot "
                     "read: %(steps)s.",
-                    steps=", ".join(forbidden.sudo().mapped("step_name")),
+                    steps=join_names(self.env, forbidden.sudo().mapped("step_name")),
                 )
             )
         return None

@@ -4,7 +4,9 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..exceptions import ApprovalRefusal, ApprovalUnassigned, FrozenRecord
 from .techdept_guard import as_server, client_id, has_server_token, join_names
+from .techdept_lang import in_company_lang, in_lang_of
 
 # Fields the engine writes itself, only in its transitions: no client writes
 # them, and they are never locked.
@@ -127,7 +129,9 @@ class TechdeptApprovalMixin(models.AbstractModel):
             current = record.approval_line_ids.filtered(
                 lambda line: line.state == "pending"
             )
-            record.approval_current_step = ", ".join(current.mapped("step_name"))
+            record.approval_current_step = join_names(
+                self.env, current.mapped("step_name")
+            )
             record.approval_current_user_ids = (
                 current.approver_ids - current.approved_user_ids
             )
@@ -365,10 +369,11 @@ class TechdeptApprovalMixin(models.AbstractModel):
         return self._approval_resolve(line.step_id, line.submitted_by_id)
 
     def _approval_check_submit(self):
-        """Raise a UserError when the record is not ready for review."""
+        """Raise an ApprovalRefusal when the record is not ready for review."""
 
     def _approval_check_reopen(self):
-        """Raise a UserError when the approved record may not be reopened."""
+        """Raise an ApprovalRefusal when the approved record may not be
+        reopened."""
 
     def _on_approval_submitted(self):
         """Called once the first step is open."""
@@ -390,7 +395,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
     # The guard
 
     def _approval_check(self, action):
-        """Raise a UserError unless the current user may perform ``action``
+        """Raise an ApprovalRefusal unless the current user may perform ``action``
         (submit, approve, reject, cancel, reopen) on every record of ``self``."""
         allowed_states = {
             "submit": ("draft", "rejected", "cancelled"),
@@ -402,7 +407,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
         labels = dict(self._fields["approval_state"]._description_selection(self.env))
         for record in self:
             if record.approval_state not in allowed_states:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "%(record)s is %(state)s: it cannot be %(action)s now.",
                         record=record.display_name,
@@ -416,7 +421,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                     record.approval_submitted_by_id == self.env.user
                     and self.env.user in current
                 ):
-                    raise UserError(
+                    raise ApprovalRefusal(
                         self.env._(
                             "You submitted %(record)s: someone else must review "
                             "step %(step)s.",
@@ -424,11 +429,12 @@ class TechdeptApprovalMixin(models.AbstractModel):
                             step=record.approval_current_step,
                         )
                     )
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Only %(users)s (or whoever acts for them) may review step "
                         "%(step)s of %(record)s.",
-                        users=", ".join(current.mapped("name")) or self.env._("nobody"),
+                        users=join_names(self.env, current.mapped("name"))
+                        or self.env._("nobody"),
                         step=record.approval_current_step,
                         record=record.display_name,
                     )
@@ -437,7 +443,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 record.approval_submitted_by_id == self.env.user
                 or self.env.user.has_group("techdept_org.group_director")
             ):
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Only %(user)s, who submitted %(record)s, or the technical "
                         "director may withdraw it.",
@@ -446,7 +452,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                     )
                 )
             if action == "reopen" and not record._approval_may_reopen():
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Only the %(role)s may reopen %(record)s.",
                         role=record._approval_reopen_role_label(),
@@ -504,7 +510,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
         for record in self:
             chain = record._approval_get_chain()
             if not chain.step_ids:
-                raise UserError(
+                raise ApprovalUnassigned(
                     self.env._(
                         "No approval chain with steps is configured for %(record)s.",
                         record=record.display_name,
@@ -529,7 +535,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                         "res_id": record.id,
                         "chain_id": chain.id,
                         "step_id": step.id,
-                        "step_name": step.name,
+                        "step_label": step.name,
                         "sequence": step.sequence,
                         "round": round_,
                         "approval_mode": step.approval_mode,
@@ -550,11 +556,13 @@ class TechdeptApprovalMixin(models.AbstractModel):
                     "approval_submitted_date": now,
                 }
             )
-            record.message_post(
-                body=self.env._(
+            record._techdept_post(
+                lambda env, round_=round_, steps=steps: env._(
                     "Submitted for review (round %(round)s): %(steps)s.",
                     round=round_,
-                    steps=" → ".join(steps.mapped("name")),
+                    steps=" → ".join(
+                        steps.with_context(lang=env.lang).mapped("name")
+                    ),
                 ),
                 subtype_xmlid="mail.mt_note",
             )
@@ -599,7 +607,9 @@ class TechdeptApprovalMixin(models.AbstractModel):
 
     def _approval_reject(self, comment):
         if not (comment or "").strip():
-            raise UserError(self.env._("Say why you reject: a comment is required."))
+            raise ApprovalRefusal(
+                self.env._("Say why you reject: a comment is required.")
+            )
         self._approval_check("reject")
         for record in self:
             record._approval_decide("rejected", comment)
@@ -610,7 +620,9 @@ class TechdeptApprovalMixin(models.AbstractModel):
         (or the chain's reopening role) says why; the rounds decided so far
         are kept, the next submission starts a new one."""
         if not (reason or "").strip():
-            raise UserError(self.env._("Say why you reopen it: a reason is required."))
+            raise ApprovalRefusal(
+                self.env._("Say why you reopen it: a reason is required.")
+            )
         self._approval_check("reopen")
         Decision = self.env["techdept.approval.decision"].sudo()
         for record in self:
@@ -625,10 +637,10 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 }
             )
             record._approval_write({"approval_state": "draft"})
-            record.message_post(
-                body=self.env._(
+            record._techdept_post(
+                lambda env: env._(
                     "Reopened by %(user)s: %(reason)s",
-                    user=self.env.user.name,
+                    user=env.user.name,
                     reason=reason,
                 ),
                 partner_ids=record.approval_submitted_by_id.partner_id.ids,
@@ -647,8 +659,8 @@ class TechdeptApprovalMixin(models.AbstractModel):
             record._approval_close_activities(lines)
             lines.sudo().write({"state": "cancelled"})
             record._approval_write({"approval_state": "cancelled"})
-            record.message_post(
-                body=self.env._("Review withdrawn."), subtype_xmlid="mail.mt_note"
+            record._techdept_post(
+                lambda env: env._("Review withdrawn."), subtype_xmlid="mail.mt_note"
             )
         self._on_approval_withdrawn()
         return True
@@ -679,7 +691,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
         self.ensure_one()
         approvers = step._resolve_approvers(self, submitter)
         if not approvers:
-            raise UserError(
+            raise ApprovalUnassigned(
                 self.env._(
                     "Nobody can review step %(step)s of %(record)s: check the "
                     "approvers "
@@ -713,7 +725,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                     "res_model_id": self.env["ir.model"]._get_id(self._name),
                     "res_id": self.id,
                     "activity_type_id": activity_type.id,
-                    "summary": self.env._("Review: %(step)s", step=line.step_name),
+                    "summary": in_lang_of(line, user)._approval_todo_summary(),
                     "user_id": user.id,
                     "date_deadline": deadline,
                     "techdept_approval_line_id": line.id,
@@ -740,13 +752,14 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 "seen": self._approval_seen(),
             }
         )
-        who = (
-            self.env._(
+
+        def who(env):
+            if not behalf:
+                return user.name
+            return env._(
                 "%(user)s on behalf of %(holder)s", user=user.name, holder=behalf.name
             )
-            if behalf
-            else user.name
-        )
+
         values = {
             "acted_by_id": user.id,
             "on_behalf_of_id": behalf.id,
@@ -759,11 +772,11 @@ class TechdeptApprovalMixin(models.AbstractModel):
             )
             self._approval_close_activities(line, decided_by=holder or user)
             self._approval_write({"approval_state": "rejected"})
-            self.message_post(
-                body=self.env._(
+            self._techdept_post(
+                lambda env: env._(
                     "%(step)s rejected by %(who)s: %(comment)s",
-                    step=line.step_name,
-                    who=who,
+                    step=line.with_context(lang=env.lang).step_name,
+                    who=who(env),
                     comment=comment,
                 ),
                 partner_ids=line.submitted_by_id.partner_id.ids,
@@ -780,11 +793,21 @@ class TechdeptApprovalMixin(models.AbstractModel):
         self._approval_close_activities(
             line, decided_by=holder or user, keep_others=not done
         )
-        self.message_post(
-            body=self.env._(
-                "%(step)s approved by %(who)s.", step=line.step_name, who=who
-            )
-            + (f" {comment}" if comment else ""),
+        self._techdept_post(
+            lambda env: (
+                env._(
+                    "%(step)s approved by %(who)s: %(comment)s",
+                    step=line.with_context(lang=env.lang).step_name,
+                    who=who(env),
+                    comment=comment,
+                )
+                if comment
+                else env._(
+                    "%(step)s approved by %(who)s.",
+                    step=line.with_context(lang=env.lang).step_name,
+                    who=who(env),
+                )
+            ),
             subtype_xmlid="mail.mt_note",
         )
         if not done:
@@ -795,8 +818,8 @@ class TechdeptApprovalMixin(models.AbstractModel):
             self._approval_open(following, next_approvers)
             return
         self._approval_write({"approval_state": "approved"})
-        self.message_post(
-            body=self.env._("Approved."),
+        self._techdept_post(
+            lambda env: env._("Approved."),
             partner_ids=line.submitted_by_id.partner_id.ids,
             subtype_xmlid="mail.mt_comment",
         )
@@ -820,7 +843,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
             )
         )
         if decided:
-            decided.action_feedback(feedback=self.env._("Reviewed."))
+            decided.action_feedback(feedback=in_company_lang(self).env._("Reviewed."))
         if not keep_others:
             (activities - decided).unlink()
 
@@ -840,7 +863,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
         record = frozen[0]
         fields_text = join_names(self.env, self._techdept_field_labels(names))
         if record.approval_state in FROZEN_STATES:
-            raise UserError(
+            raise FrozenRecord(
                 self.env._(
                     "%(record)s is %(state)s: %(fields)s cannot be changed. "
                     "Withdraw it from review, or have it reopened.",
@@ -864,7 +887,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
     def _unlink_except_in_review_or_approved(self):
         frozen = self._techdept_frozen()
         if frozen:
-            raise UserError(
+            raise FrozenRecord(
                 self.env._(
                     "%(record)s is under review or approved and cannot be deleted.",
                     record=frozen[0].display_name,
@@ -920,7 +943,7 @@ class TechdeptApprovalChildMixin(models.AbstractModel):
         parents = self._approval_parents() if parents is None else parents
         frozen = parents._techdept_frozen()
         if frozen and names:
-            raise UserError(
+            raise FrozenRecord(
                 self.env._(
                     "%(parent)s is under review or approved: its %(part)s cannot "
                     "change (%(fields)s). Withdraw it from review, or have it "

@@ -276,8 +276,8 @@ class TechdeptDelegation(models.Model):
     def _techdept_start(self):
         for delegation in self:
             delegation._techdept_move_activities()
-            delegation.department_id.sudo().message_post(
-                body=self.env._(
+            delegation.department_id.sudo()._techdept_post(
+                lambda env, delegation=delegation: env._(
                     "%(deputy)s acts for %(employee)s from %(date_from)s to "
                     "%(date_to)s (%(origin)s).",
                     deputy=delegation.deputy_id.name,
@@ -285,15 +285,17 @@ class TechdeptDelegation(models.Model):
                     date_from=delegation.date_from,
                     date_to=delegation.date_to,
                     origin=delegation.reason
-                    or dict(self._fields["origin"].selection)[delegation.origin],
+                    or dict(self._fields["origin"]._description_selection(env))[
+                        delegation.origin
+                    ],
                 )
             )
 
     def _techdept_end(self):
         for delegation in self:
             delegation._techdept_restore_activities()
-            delegation.department_id.sudo().message_post(
-                body=self.env._(
+            delegation.department_id.sudo()._techdept_post(
+                lambda env, delegation=delegation: env._(
                     "%(employee)s is back: %(deputy)s no longer acts for him.",
                     employee=delegation.employee_id.name,
                     deputy=delegation.deputy_id.name,

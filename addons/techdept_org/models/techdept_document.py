@@ -354,8 +354,11 @@ class TechdeptDocument(models.Model):
             }
         )
         as_server(self.sudo()).is_latest = False
-        new.message_post(
-            body=self.env._("New version of %(document)s.", document=self.display_name),
+        new._techdept_post(
+            lambda env: env._(
+                "New version of %(document)s.",
+                document=self.with_context(lang=env.lang).display_name,
+            ),
             subtype_xmlid="mail.mt_note",
         )
         return {
@@ -447,8 +450,8 @@ class TechdeptDocument(models.Model):
                     "archived_by_id": self.env.uid,
                 }
             )
-            document.message_post(
-                body=self.env._("Archived."), subtype_xmlid="mail.mt_note"
+            document._techdept_post(
+                lambda env: env._("Archived."), subtype_xmlid="mail.mt_note"
             )
         return True
 

@@ -1,7 +1,9 @@
 import functools
 
 from odoo import api, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
+
+from ..exceptions import ServerOwnedField
 
 
 class _ServerToken:
@@ -111,7 +113,7 @@ def check_client_values(model, vals_list, protected, operation="write"):
             if key.startswith("default_") and key[8:] in protected
         }
     if sent:
-        raise AccessError(
+        raise ServerOwnedField(
             model.env._(
                 "%(fields)s (%(model)s) cannot be written directly: the system "
                 "sets them.",
@@ -155,7 +157,7 @@ class TechdeptGuardMixin(models.AbstractModel):
         """Refuse values of server-owned fields from anyone but the server."""
         if operation == "create" and self._techdept_server_create:
             if not is_server(self.env):
-                raise AccessError(
+                raise ServerOwnedField(
                     self.env._(
                         "%(model)s records are created by the system only.",
                         model=model_label(self),

@@ -12,6 +12,7 @@ class TechdeptOrgCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        english_chatter(cls.env)
         ref = cls.env.ref
         cls.dept_technical = ref("techdept_org.dept_technical")
         cls.dept_presales = ref("techdept_org.dept_presales")
@@ -132,6 +133,12 @@ class TechdeptOrgCase(TransactionCase):
                 "activity_type_id": cls.env.ref("mail.mail_activity_data_todo").id,
             }
         )
+
+
+def english_chatter(env):
+    """Chatter is written in the company's language (the demo data's is
+    Chinese): the tests that read it read it in English."""
+    env.company.partner_id.lang = "en_US"
 
 
 def techdept_person(env, login, groups, job=None, department=None, manages=None):

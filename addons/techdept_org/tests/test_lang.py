@@ -1,8 +1,16 @@
+import logging
+import re
+from pathlib import Path
+
 from odoo_test_helper import FakeModelLoader
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.http import serialize_exception
+from odoo.tests import new_test_user, tagged
 
+from .. import exceptions
+from ..models.techdept_lang import company_lang, in_every_lang, user_lang
 from .common import TechdeptOrgCase
 
 
@@ -65,6 +73,35 @@ class TestLanguages(TechdeptOrgCase):
         cls.loader.restore_registry()
         super().tearDownClass()
 
+    def _submitted(self):
+        record = self.Tester.with_user(self.user_engineer).create(
+            {"name": "Solution", "amount": 10}
+        )
+        # As if created in an earlier transaction: Odoo does not track a
+        # record in the transaction that creates it.
+        self._flush_tracking()
+        record.action_approval_submit()
+        return record
+
+    def _flush_tracking(self):
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+
+    def _tracking(self, record):
+        return (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id.model", "=", record._name),
+                    ("mail_message_id.res_id", "=", record.id),
+                    ("field_id.name", "=", "approval_state"),
+                ],
+                order="id",
+            )
+        )
+
     def test_mixin_labels_on_a_consumer_no_file_translates(self):
         Tester = self.Tester.with_context(lang="zh_CN")
         names = ["approval_state", "approval_required", "approval_current_step"]
@@ -111,3 +148,117 @@ class TestLanguages(TechdeptOrgCase):
         arch = Tester.get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('<field name="approval_state" widget="badge"', arch)
         self.assertIn('string="提交审核"', arch)
+
+    def test_chatter_and_tracking_in_the_company_language(self):
+        self.env.company.partner_id.lang = "zh_CN"
+        self.assertEqual(company_lang(self.env), "zh_CN")
+        record = self._submitted()
+        self._flush_tracking()
+        submitted = record.message_ids.filtered(lambda m: "第1轮" in (m.body or ""))
+        self.assertEqual(len(submitted), 1)
+        self.assertIn("经理审核", submitted.body)
+        tracking = self._tracking(record)
+        self.assertEqual(
+            (tracking.old_value_char, tracking.new_value_char), ("未提交", "审核中")
+        )
+
+        record.with_user(self.user_a).action_approval_approve(comment="OK")
+        self._flush_tracking()
+        # (A to-do's "done" message quotes its summary, in the language of
+        # whoever it was for.)
+        bodies = record.message_ids.filtered(
+            lambda m: not m.mail_activity_type_id
+        ).mapped("body")
+        self.assertTrue(any("经理审核已由Td Om Manager批准：OK" in b for b in bodies))
+        self.assertTrue(any("已批准。" in b for b in bodies))
+        self.assertEqual(self._tracking(record)[-1].new_value_char, "已批准")
+        self.assertFalse(
+            [b for b in bodies if re.search(r"\b(approved|Review|Submitted)\b", b)]
+        )
+
+        # An English company reads English, whoever acts.
+        self.env.company.partner_id.lang = "en_US"
+        other = self.Tester.with_user(self.user_director).with_context(lang="zh_CN")
+        other = other.create({"name": "Other", "amount": 1})
+        other.action_approval_submit()
+        self._flush_tracking()
+        self.assertIn("Submitted for review (round 1)", other.message_ids[0].body)
+
+    def test_todos_in_their_assignees_language(self):
+        self.env.company.partner_id.lang = "zh_CN"
+        record = self._submitted()
+        todos = self.env["mail.activity"].search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id)]
+        )
+        summaries = {todo.user_id: todo.summary for todo in todos}
+        self.assertEqual(
+            summaries,
+            {
+                self.user_director: "审核：经理审核",
+                self.user_a: "Review: Managers' review",
+            },
+        )
+        # A user without a language of his own reads his company's.
+        plain = new_test_user(self.env, login="td_no_lang", groups="base.group_user")
+        plain.lang = False
+        self.assertEqual(user_lang(plain), "zh_CN")
+
+    def test_step_names_in_the_readers_language(self):
+        record = self._submitted()
+        line = record.approval_line_ids
+        self.assertEqual(line.with_context(lang="zh_CN").step_name, "经理审核")
+        self.assertEqual(line.with_context(lang="en_US").step_name, "Managers' review")
+        self.assertEqual(
+            record.with_context(lang="zh_CN").approval_current_step, "经理审核"
+        )
+        Line = self.env["techdept.approval.line"].with_context(lang="zh_CN")
+        self.assertEqual(Line.search([("step_name", "=", "经理审核")]), line)
+        # The step deleted: the name it had at submission remains.
+        record.with_user(self.user_engineer).action_approval_cancel()
+        self.step.unlink()
+        self.assertEqual(line.with_context(lang="zh_CN").step_name, "Managers' review")
+        self.assertEqual(Line.search([("step_name", "=", "Managers' review")]), line)
+
+    def test_translatable_name_in_every_language(self):
+        source = "Approved."  # a term of the engine's
+        names = in_every_lang(self.env, lambda env: env._(source))
+        self.assertEqual(names["en_US"], "Approved.")
+        self.assertEqual(names["zh_CN"], "已批准。")
+
+    def test_errors_titled_by_what_happened(self):
+        record = self._submitted()
+        with self.assertRaises(exceptions.FrozenRecord) as frozen:
+            record.with_user(self.user_engineer).amount = 11
+        with self.assertRaises(exceptions.ApprovalRefusal):
+            record.with_user(self.user_engineer).action_approval_approve()
+        with self.assertRaises(exceptions.ApprovalRefusal):
+            record.with_user(self.user_a)._approval_reject(" ")
+        with self.assertRaises(exceptions.ServerOwnedField):
+            record.with_user(self.user_engineer).write({"approval_state": "approved"})
+        record.with_user(self.user_engineer).action_approval_cancel()
+        # Nobody holds this role among the tests' people.
+        self.step.write({"approver_type": "role", "role": "supervision_manager"})
+        with self.assertRaises(exceptions.ApprovalUnassigned):
+            record.with_user(self.user_engineer).action_approval_submit()
+        # Still what callers of Odoo's classes expect.
+        self.assertTrue(issubclass(exceptions.FrozenRecord, UserError))
+        self.assertTrue(issubclass(exceptions.ServerOwnedField, AccessError))
+        # The rules at work are logged as such; tampering stays a warning.
+        self.assertEqual(exceptions.GateRefusal.loglevel, logging.INFO)
+        self.assertFalse(hasattr(exceptions.ServerOwnedField, "loglevel"))
+
+        # The web client titles a dialog after the exception's name: each
+        # class of the suite has its title there.
+        name = serialize_exception(frozen.exception)["name"]
+        self.assertEqual(name, "odoo.addons.techdept_org.exceptions.FrozenRecord")
+        script = (
+            Path(__file__).parents[1] / "static/src/js/error_dialogs.js"
+        ).read_text()
+        titled = set(re.findall(r"^\s+(\w+): _t\(", script, re.MULTILINE))
+        classes = {
+            name
+            for name, value in vars(exceptions).items()
+            if isinstance(value, type) and issubclass(value, Exception)
+        } - {"AccessError", "UserError"}
+        self.assertEqual(titled, classes)
+        self.assertIn('const PREFIX = "odoo.addons.techdept_org.exceptions.";', script)

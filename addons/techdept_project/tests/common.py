@@ -4,7 +4,7 @@ from odoo.tests.common import TransactionCase
 
 from odoo.addons.techdept_crm_stages.models.crm_lead import FORCE_FLAG
 from odoo.addons.techdept_org.models.techdept_guard import with_server_flag
-from odoo.addons.techdept_org.tests.common import techdept_person
+from odoo.addons.techdept_org.tests.common import english_chatter, techdept_person
 
 from ..models.project_project import PHASE_FORCE_FLAG
 
@@ -22,6 +22,7 @@ class TechdeptProjectCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        english_chatter(cls.env)
         ref = cls.env.ref
         cls.env["hr.employee"].search([("techdept_role", "!=", False)]).job_id = False
         cls.env["techdept.delegation"].search([]).unlink()
