@@ -2,7 +2,7 @@
     "name": "Technical Department: Projects",
     "summary": "Implementation, O&M and supervision projects: handover, team "
     "from the engineer pool, phase deliverables, acceptance and O&M",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Project",
     "website": "https://github.com/techdept-suite/techdept",
     "author": "techdept suite contributors",

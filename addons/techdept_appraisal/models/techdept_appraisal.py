@@ -6,7 +6,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import READ_GROUP_AGGREGATE, parse_read_group_spec
 from odoo.tools import SQL, float_compare
 
+from odoo.addons.techdept_org.exceptions import ApprovalRefusal
 from odoo.addons.techdept_org.models.techdept_guard import as_server, is_server
+from odoo.addons.techdept_org.models.techdept_lang import in_company_lang, in_lang_of
 
 from .techdept_appraisal_period import APPRAISER_OF_ROLE
 from .techdept_kpi_template import KPI_GROUPS, KPI_SOURCES
@@ -583,14 +585,14 @@ class TechdeptAppraisal(models.Model):
     def _approval_check_submit(self):
         for appraisal in self:
             if appraisal.state != "scored":
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "%(form)s must be scored before it is submitted.",
                         form=appraisal.display_name,
                     )
                 )
             if not appraisal._is_appraiser():
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Only %(appraiser)s submits %(form)s.",
                         appraiser=appraisal.appraiser_id.name,
@@ -614,10 +616,13 @@ class TechdeptAppraisal(models.Model):
     def _on_approval_done(self):
         self.sudo().write({"state": "approved"})
         for appraisal in self.filtered("employee_user_id"):
+            user = appraisal.employee_user_id
             appraisal.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Read and acknowledge your appraisal"),
-                user_id=appraisal.employee_user_id.id,
+                summary=in_lang_of(self, user).env._(
+                    "Read and acknowledge your appraisal"
+                ),
+                user_id=user.id,
             )
 
     def _on_approval_rejected(self):
@@ -630,7 +635,7 @@ class TechdeptAppraisal(models.Model):
     def _approval_check_reopen(self):
         locked = self.filtered(lambda a: a.period_id.state == "locked")
         if locked:
-            raise UserError(
+            raise ApprovalRefusal(
                 self.env._(
                     "%(month)s is locked: %(form)s can no longer be reopened.",
                     month=locked[0].period_id.name,
@@ -647,10 +652,13 @@ class TechdeptAppraisal(models.Model):
                 lambda a, user=appraisal.employee_user_id: a.user_id == user
             ).unlink()
         for appraisal in self.filtered("appraiser_user_id"):
+            user = appraisal.appraiser_user_id
             appraisal.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Score again and resubmit this appraisal"),
-                user_id=appraisal.appraiser_user_id.id,
+                summary=in_lang_of(self, user).env._(
+                    "Score again and resubmit this appraisal"
+                ),
+                user_id=user.id,
             )
 
     def action_acknowledge(self):
@@ -672,7 +680,9 @@ class TechdeptAppraisal(models.Model):
             appraisal.sudo().date_acknowledged = fields.Datetime.now()
             appraisal.activity_ids.filtered(
                 lambda a: a.user_id == self.env.user
-            ).sudo().action_feedback(feedback=self.env._("Acknowledged."))
+            ).sudo().action_feedback(
+                feedback=in_company_lang(self).env._("Acknowledged.")
+            )
         return True
 
     @api.model
@@ -701,7 +711,9 @@ class TechdeptAppraisal(models.Model):
                     form.activity_schedule(
                         "mail.mail_activity_data_todo",
                         date_deadline=form.period_id.deadline,
-                        summary=self.env._("Score and submit this appraisal"),
+                        summary=in_lang_of(self, appraiser).env._(
+                            "Score and submit this appraisal"
+                        ),
                         user_id=appraiser.id,
                     )
 

@@ -8,6 +8,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import float_compare
 
+from odoo.addons.techdept_org.exceptions import ApprovalRefusal
+from odoo.addons.techdept_org.models.techdept_lang import in_lang_of
+
 BONUS_STREAMS = [
     ("presales", "Presales"),
     ("implementation", "Implementation"),
@@ -265,7 +268,7 @@ class TechdeptBonusPool(models.Model):
 
     def _approval_check_submit(self):
         if not self.env.user.has_group("techdept_org.group_manager"):
-            raise UserError(self.env._("Only a manager may submit a bonus pool."))
+            raise ApprovalRefusal(self.env._("Only a manager may submit a bonus pool."))
         labels = dict(
             self.env["techdept.bonus.line"]
             ._fields["stream"]
@@ -273,7 +276,7 @@ class TechdeptBonusPool(models.Model):
         )
         for pool in self:
             if not pool.line_ids:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "The bonus pool %(pool)s has no lines: propose them first.",
                         pool=pool.name,
@@ -283,7 +286,7 @@ class TechdeptBonusPool(models.Model):
                 lines = pool.line_ids.filtered(lambda line, s=stream: line.stream == s)
                 has_weight = any(line._bonus_weight() > 0 for line in lines)
                 if pool._bonus_stream_percent(stream) > 0 and not has_weight:
-                    raise UserError(
+                    raise ApprovalRefusal(
                         self.env._(
                             "The %(stream)s stream of %(pool)s has a "
                             "%(percent)s%% share but "
@@ -297,7 +300,7 @@ class TechdeptBonusPool(models.Model):
                     )
             allocated = sum(pool.line_ids.mapped("amount"))
             if pool.currency_id.compare_amounts(allocated, pool.amount):
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "The lines of %(pool)s add up to "
                         "%(allocated)s instead of %(amount)s "
@@ -314,7 +317,9 @@ class TechdeptBonusPool(models.Model):
         for pool in self.sudo().filtered("create_uid"):
             pool.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Revise and resubmit this bonus pool"),
+                summary=in_lang_of(self, pool.create_uid).env._(
+                    "Revise and resubmit this bonus pool"
+                ),
                 user_id=pool.create_uid.id,
             )
 

@@ -1,13 +1,15 @@
 import base64
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
+from odoo.addons.techdept_org.exceptions import GateRefusal
 from odoo.addons.techdept_org.models.techdept_guard import (
     check_client_values,
     client_id,
     has_server_flag,
+    join_names,
 )
+from odoo.addons.techdept_org.models.techdept_lang import in_company_lang
 
 # The lead's checklist and its figures are the server's to write.
 _SERVER_FIELDS = {
@@ -150,11 +152,13 @@ class CrmLead(models.Model):
         # Logged like stage tracking: a salesperson without an email address
         # may move a lead back too.
         for lead, origin in origins.items():
-            lead._message_log(
-                body=self.env._(
+            logged = in_company_lang(lead)
+            env = logged.env
+            logged._message_log(
+                body=env._(
                     "Moved back from %(origin)s to %(stage)s.",
-                    origin=origin.name,
-                    stage=stage.name or self.env._("no stage"),
+                    origin=origin.with_env(env).name,
+                    stage=stage.with_env(env).name or env._("no stage"),
                 ),
             )
         return result
@@ -213,7 +217,7 @@ class CrmLead(models.Model):
                     + "\n  - ".join(missing)
                 )
         if problems:
-            raise UserError(
+            raise GateRefusal(
                 self.env._(
                     "These leads cannot move to %(stage)s yet:\n%(problems)s",
                     stage=stage.name,
@@ -234,7 +238,8 @@ class CrmLead(models.Model):
             missing = line.missing_type_ids if line else item.document_type_ids
             if missing:
                 what = self.env._(
-                    "missing %(documents)s", documents=", ".join(missing.mapped("name"))
+                    "missing %(documents)s",
+                    documents=join_names(self.env, missing.mapped("name")),
                 )
             elif line.approval_state == "pending":
                 what = self.env._(
@@ -244,7 +249,7 @@ class CrmLead(models.Model):
                 what = self.env._("rejected, to be revised and resubmitted")
             else:
                 what = self.env._("not submitted for review")
-        return f"{item.code} {item.name}: {what}"
+        return self.env._("%(item)s: %(what)s", item=item.display_name, what=what)
 
     def _techdept_check_gate_from_start(self):
         """A new lead may start in a later stage only if no blocking item
@@ -269,15 +274,15 @@ class CrmLead(models.Model):
                 )
             )
             if blocking:
-                raise UserError(
+                raise GateRefusal(
                     self.env._(
                         "%(leads)s cannot start in %(stage)s: a new lead starts in "
                         "%(first)s, and items %(items)s must be delivered before "
                         "%(stage)s.",
-                        leads=", ".join(leads.mapped("name")),
+                        leads=join_names(self.env, leads.mapped("name")),
                         stage=stage.name,
                         first=first.name,
-                        items=", ".join(blocking.mapped("code")),
+                        items=join_names(self.env, blocking.mapped("code")),
                     )
                 )
 
@@ -305,7 +310,9 @@ class CrmLead(models.Model):
         current = created.filtered(lambda line: line.stage_id == line.lead_id.stage_id)
         for line in current.filtered(lambda line: line.state == "todo"):
             line._schedule_todo(
-                self.env._("Deliver %(item)s", item=line.item_id.display_name)
+                lambda line: line.env._(
+                    "Deliver %(item)s", item=line.item_id.display_name
+                )
             )
 
     def action_techdept_force_stage(self):

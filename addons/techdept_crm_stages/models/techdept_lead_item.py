@@ -1,6 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.techdept_org.exceptions import ApprovalRefusal
+from odoo.addons.techdept_org.models.techdept_guard import join_names
+from odoo.addons.techdept_org.models.techdept_lang import (
+    in_company_lang,
+    in_lang_of,
+)
+
 LEAD_ITEM_STATES = [
     ("waiting", "Waiting"),
     ("todo", "To Deliver"),
@@ -83,6 +90,7 @@ class TechdeptLeadItem(models.Model):
     ]
 
     @api.depends("code", "name", "lead_id")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for line in self:
             line.display_name = f"{line.code} {line.name} — {line.lead_id.name or ''}"
@@ -154,15 +162,17 @@ class TechdeptLeadItem(models.Model):
     def _approval_check_submit(self):
         for line in self:
             if line.kind != "documents" or not line.item_id.chain_id:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._("%(item)s is not reviewed.", item=line.display_name)
                 )
             if line.missing_type_ids:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "%(item)s still needs: %(missing)s.",
                         item=line.display_name,
-                        missing=", ".join(line.missing_type_ids.mapped("name")),
+                        missing=join_names(
+                            self.env, line.missing_type_ids.mapped("name")
+                        ),
                     )
                 )
 
@@ -179,11 +189,11 @@ class TechdeptLeadItem(models.Model):
         )
         for follower in followers:
             follower._schedule_todo(
-                self.env._(
+                lambda line, trigger=self.code: line.env._(
                     "%(item)s: %(what)s",
-                    item=follower.item_id.display_name,
-                    what=self.env._(
-                        "now that %(trigger)s is approved", trigger=self.code
+                    item=line.item_id.display_name,
+                    what=line.env._(
+                        "now that %(trigger)s is approved", trigger=trigger
                     ),
                 )
             )
@@ -191,7 +201,7 @@ class TechdeptLeadItem(models.Model):
     def _on_approval_rejected(self):
         for line in self:
             line._schedule_todo(
-                self.env._(
+                lambda line: line.env._(
                     "Revise %(item)s after its rejection",
                     item=line.item_id.display_name,
                 )
@@ -216,20 +226,23 @@ class TechdeptLeadItem(models.Model):
         return resolver._function_manager(function).user_id
 
     def _schedule_todo(self, summary):
-        """Give the item's responsible a to-do on the lead (one at a time)."""
+        """Give the item's responsible a to-do on the lead (one at a time),
+        written in his language: ``summary(line)`` reads the line in it."""
         for line in self:
             user = line._responsible_user()
             line._close_upload_activity()
             if not user:
                 continue
+            line_lang = in_lang_of(line, user)
+            missing = line_lang.missing_type_ids
             activity = line.lead_id.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=summary,
+                summary=summary(line_lang),
                 user_id=user.id,
-                note=line.missing_type_ids
-                and self.env._(
+                note=missing
+                and line_lang.env._(
                     "Documents to upload: %(types)s",
-                    types=", ".join(line.missing_type_ids.mapped("name")),
+                    types=join_names(line_lang.env, missing.mapped("name")),
                 )
                 or "",
             )
@@ -238,7 +251,7 @@ class TechdeptLeadItem(models.Model):
     def _close_upload_activity(self):
         activities = self.sudo().upload_activity_id.exists()
         if activities:
-            activities.action_feedback(feedback=self.env._("Done."))
+            activities.action_feedback(feedback=in_company_lang(self).env._("Done."))
 
     def _techdept_refresh_todos(self):
         """Close the to-dos of items that no longer need their responsible."""
@@ -282,8 +295,11 @@ class TechdeptLeadItem(models.Model):
                 {"done_date": fields.Datetime.now(), "done_by_id": user.id}
             )
             line._close_upload_activity()
-            line.lead_id.message_post(
-                body=self.env._("%(item)s done.", item=line.item_id.display_name),
+            line.lead_id._techdept_post(
+                lambda env, line=line: env._(
+                    "%(item)s done.",
+                    item=line.item_id.with_context(lang=env.lang).display_name,
+                ),
                 subtype_xmlid="mail.mt_note",
             )
         return True

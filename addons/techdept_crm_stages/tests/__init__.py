@@ -4,3 +4,4 @@ from . import test_security
 from . import test_worklog
 from . import test_tour
 from . import test_integrity
+from . import test_lang

@@ -55,6 +55,14 @@ class TestCrmTours(HttpCase, TechdeptCrmCase):
             {"医院网络需求说明书.txt", "医院机房勘察表.txt"},
         )
 
+    def test_gate_refusal_shown_as_a_titled_warning(self):
+        lead = self._lead(name="人民医院网络改造")
+        lead.with_user(self.user_sales).stage_id = self.stage2
+        self.start_tour(
+            self._lead_url(lead), "techdept_crm_gate_dialog_tour", login="crm_presales"
+        )
+        self.assertEqual(lead.stage_id, self.stage2)
+
     def test_solution_reviewed_by_director_sales_gm_then_advances(self):
         lead = self._lead(name="税务局数据中心扩容")
         self._through_stage_2(lead)

@@ -37,12 +37,12 @@ class TechdeptStageForceWizard(models.TransientModel):
         origins = {lead: lead.stage_id for lead in leads}
         leads.write({"stage_id": self.stage_id.id})
         for lead, origin in origins.items():
-            lead.message_post(
-                body=self.env._(
+            lead._techdept_post(
+                lambda env, origin=origin: env._(
                     "Moved from %(origin)s to %(stage)s past its stage items, by "
                     "%(user)s: %(reason)s",
-                    origin=origin.name,
-                    stage=self.stage_id.name,
+                    origin=origin.with_context(lang=env.lang).name,
+                    stage=self.stage_id.with_context(lang=env.lang).name,
                     user=self.env.user.name,
                     reason=self.reason,
                 ),

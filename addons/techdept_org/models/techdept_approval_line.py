@@ -117,6 +117,12 @@ class TechdeptApprovalLine(models.Model):
         for line in self:
             line.step_name = line.step_id.name or line.step_label
 
+    @api.depends("step_name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = line.step_name
+
     def _inverse_step_name(self):
         for line in self:
             line.step_label = line.step_name

@@ -124,6 +124,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
     )
 
     @api.depends("approval_line_ids.state", "approval_line_ids.approver_ids")
+    @api.depends_context("lang")
     def _compute_approval_current(self):
         for record in self:
             current = record.approval_line_ids.filtered(

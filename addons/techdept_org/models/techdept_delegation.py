@@ -84,6 +84,7 @@ class TechdeptDelegation(models.Model):
     )
 
     @api.depends("employee_id", "deputy_id")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for delegation in self:
             delegation.display_name = self.env._(

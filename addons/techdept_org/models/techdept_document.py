@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
+from ..exceptions import ApprovalRefusal
 from .techdept_guard import as_server
 
 DOCUMENT_CATEGORIES = [
@@ -179,6 +180,7 @@ class TechdeptDocument(models.Model):
             document.res_name = name
 
     @api.depends("name", "version", "type_id")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for document in self:
             document.display_name = self.env._(
@@ -324,7 +326,7 @@ class TechdeptDocument(models.Model):
     def _approval_check_submit(self):
         for document in self:
             if not document.attachment_ids:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Attach the file of %(document)s before submitting it.",
                         document=document.display_name,

@@ -69,8 +69,8 @@ class CrmLead(models.Model):
                 "document_ids": [fields.Command.set(documents.ids)],
             }
         )
-        self.message_post(
-            body=self.env._(
+        self._techdept_post(
+            lambda env: env._(
                 "Implementation project %(project)s created.", project=project.name
             ),
             subtype_xmlid="mail.mt_note",

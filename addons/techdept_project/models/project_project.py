@@ -3,11 +3,13 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.techdept_org.exceptions import GateRefusal
 from odoo.addons.techdept_org.models.techdept_guard import (
     check_client_values,
     client_id,
     has_server_flag,
     is_server,
+    join_names,
 )
 
 from .techdept_project_phase import PROJECT_KINDS
@@ -315,7 +317,11 @@ class ProjectProject(models.Model):
                 raise UserError(
                     self.env._(
                         "A new %(kind)s project starts in %(first)s, not in %(phase)s.",
-                        kind=dict(PROJECT_KINDS)[kind],
+                        kind=dict(
+                            self._fields["techdept_kind"]._description_selection(
+                                self.env
+                            )
+                        )[kind],
                         first=first.name,
                         phase=phase.name,
                     )
@@ -390,7 +396,7 @@ class ProjectProject(models.Model):
         constant number of queries."""
         wrong_kind = self.filtered(lambda p: (p.techdept_kind or kind) != phase.kind)
         if wrong_kind:
-            raise UserError(
+            raise GateRefusal(
                 self.env._(
                     "%(phase)s is not a phase of %(project)s.",
                     phase=phase.name,
@@ -437,7 +443,7 @@ class ProjectProject(models.Model):
                         self.env._(
                             "%(phase)s: %(documents)s not approved",
                             phase=closing.name,
-                            documents=", ".join(lacking.mapped("name")),
+                            documents=join_names(self.env, lacking.mapped("name")),
                         )
                     )
                 if closing.requires_handover and project.id not in accepted:
@@ -448,9 +454,13 @@ class ProjectProject(models.Model):
                         )
                     )
             if missing:
-                problems.append(f"{project.name}:\n  - " + "\n  - ".join(missing))
+                problems.append(
+                    self.env._("%(project)s:", project=project.name)
+                    + "\n  - "
+                    + "\n  - ".join(missing)
+                )
         if problems:
-            raise UserError(
+            raise GateRefusal(
                 self.env._(
                     "These projects cannot move to %(phase)s yet:\n%(problems)s",
                     phase=phase.name,

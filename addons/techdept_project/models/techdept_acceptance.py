@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.techdept_org.exceptions import ApprovalRefusal
 from odoo.addons.techdept_org.models.techdept_guard import with_server_flag
+from odoo.addons.techdept_org.models.techdept_lang import in_every_lang
 
 from .project_project import PHASE_FORCE_FLAG
 
@@ -30,7 +32,8 @@ class TechdeptAcceptance(models.Model):
     ]
     _techdept_server_fields = ("om_project_id",)
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # In the reader's language, from the project's name.
+    name = fields.Char(compute="_compute_name", search="_search_name")
     project_id = fields.Many2one(
         "project.project",
         required=True,
@@ -66,11 +69,21 @@ class TechdeptAcceptance(models.Model):
     company_id = fields.Many2one(related="project_id.company_id", store=True)
 
     @api.depends("project_id.name")
+    @api.depends_context("lang")
     def _compute_name(self):
         for acceptance in self:
             acceptance.name = self.env._(
                 "Acceptance of %(project)s", project=acceptance.project_id.name or ""
             )
+
+    @api.depends("name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for acceptance in self:
+            acceptance.display_name = acceptance.name
+
+    def _search_name(self, operator, value):
+        return [("project_id.name", operator, value)]
 
     def _approval_check_submit(self):
         for acceptance in self:
@@ -81,7 +94,7 @@ class TechdeptAcceptance(models.Model):
             if acceptance_type not in project._techdept_approved_types().get(
                 project.id, self.env["techdept.document.type"]
             ):
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "%(project)s has no approved acceptance documents "
                         "(验收文档) yet.",
@@ -89,19 +102,19 @@ class TechdeptAcceptance(models.Model):
                     )
                 )
             if not acceptance.service_date_from or not acceptance.service_date_to:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Give the O&M service period before the internal review."
                     )
                 )
             if acceptance.service_date_to < acceptance.service_date_from:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._("The O&M service period ends before it starts.")
                 )
             if not (
                 acceptance.aftersales_engineer_ids or acceptance.onsite_engineer_ids
             ):
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Name the after-sales or on-site engineers who take over."
                     )
@@ -135,9 +148,17 @@ class TechdeptAcceptance(models.Model):
         om_phase = self.env["techdept.project.phase"].search(
             [("kind", "=", "om")], limit=1
         )
+        # The project's name is translatable: the service's, in every
+        # installed language.
+        names = in_every_lang(
+            self.env,
+            lambda env: env._(
+                "O&M: %(project)s", project=project.with_env(env).name or ""
+            ),
+        )
         service = self.env["project.project"].create(
             {
-                "name": self.env._("O&M: %(project)s", project=project.name),
+                "name": names.get(self.env.lang or "en_US") or names["en_US"],
                 "partner_id": project.partner_id.id,
                 "company_id": project.company_id.id,
                 "techdept_kind": "om",
@@ -156,6 +177,7 @@ class TechdeptAcceptance(models.Model):
                 "user_id": om_manager.user_id.id,
             }
         )
+        service.update_field_translations("name", names)
         handover = self.env["techdept.handover"].create(
             {
                 "kind": "om",
@@ -177,10 +199,10 @@ class TechdeptAcceptance(models.Model):
         )
         if closing:
             with_server_flag(project, PHASE_FORCE_FLAG).techdept_phase_id = closing
-        project.message_post(
-            body=self.env._(
+        project._techdept_post(
+            lambda env: env._(
                 "Accepted and handed over to after-sales O&M: %(service)s.",
-                service=service.name,
+                service=service.with_env(env).name,
             ),
             subtype_xmlid="mail.mt_note",
         )

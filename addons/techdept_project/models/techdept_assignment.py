@@ -1,7 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.techdept_org.models.techdept_guard import as_server, is_server
+from odoo.addons.techdept_org.models.techdept_guard import (
+    as_server,
+    is_server,
+    join_names,
+)
 
 
 class TechdeptAssignment(models.Model):
@@ -58,6 +62,7 @@ class TechdeptAssignment(models.Model):
     company_id = fields.Many2one(related="project_id.company_id", store=True)
 
     @api.depends("employee_id", "project_id", "role")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         roles = dict(self._fields["role"]._description_selection(self.env))
         for assignment in self:
@@ -76,7 +81,7 @@ class TechdeptAssignment(models.Model):
                 self.env._(
                     "%(employee)s is already on %(projects)s over these dates.",
                     employee=assignment.employee_id.name,
-                    projects=", ".join(others.project_id.mapped("name")),
+                    projects=join_names(self.env, others.project_id.mapped("name")),
                 )
                 if others
                 else False
@@ -159,7 +164,7 @@ class TechdeptAssignment(models.Model):
                 raise AccessError(
                     self.env._(
                         "Only %(planners)s plan the team of %(project)s.",
-                        planners=", ".join(planners.mapped("name"))
+                        planners=join_names(self.env, planners.mapped("name"))
                         or self.env._("its managers"),
                         project=assignment.project_id.name,
                     )

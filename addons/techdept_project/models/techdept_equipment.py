@@ -3,7 +3,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.techdept_org.exceptions import ApprovalRefusal
 from odoo.addons.techdept_org.models.techdept_guard import as_server
+from odoo.addons.techdept_org.models.techdept_lang import in_company_lang
 
 EQUIPMENT_OPERATIONS = [
     ("add", "Add"),
@@ -66,10 +68,13 @@ class TechdeptEquipmentLine(models.Model):
     )
 
     @api.depends("name", "spec")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for line in self:
             line.display_name = (
-                f"{line.name} ({line.spec})" if line.spec else (line.name or "")
+                self.env._("%(name)s (%(spec)s)", name=line.name, spec=line.spec)
+                if line.spec
+                else (line.name or "")
             )
 
     @api.constrains("quantity")
@@ -127,7 +132,7 @@ class TechdeptEquipmentChange(models.Model):
     def _approval_check_submit(self):
         for change in self:
             if not change.line_ids:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "%(change)s changes nothing: add a line before submitting it.",
                         change=change.name,
@@ -157,6 +162,8 @@ class TechdeptEquipmentChange(models.Model):
         """Apply the lines to the project's equipment list and post what
         changed on the project."""
         Equipment = self.env["techdept.equipment.line"]
+        # What changed goes to the chatter: in the company's language.
+        chatter = in_company_lang(self).env
         for change in self:
             change.line_ids._check_equipment_current()
             summary = []
@@ -174,15 +181,15 @@ class TechdeptEquipmentChange(models.Model):
                             "change_id": change.id,
                         }
                     )
-                    text = self.env._(
+                    text = chatter._(
                         "Added %(equipment)s × %(quantity)s",
-                        equipment=equipment.display_name,
+                        equipment=equipment.with_env(chatter).display_name,
                         quantity=_qty(line.quantity),
                     )
                 elif line.operation == "change":
-                    before = self.env._(
+                    before = chatter._(
                         "%(equipment)s × %(quantity)s",
-                        equipment=equipment.display_name,
+                        equipment=equipment.with_env(chatter).display_name,
                         quantity=_qty(equipment.quantity),
                     )
                     values = {
@@ -193,23 +200,24 @@ class TechdeptEquipmentChange(models.Model):
                     if line.uom:
                         values["uom"] = line.uom
                     equipment.write(values)
-                    text = self.env._(
+                    text = chatter._(
                         "Changed %(before)s into %(equipment)s × %(quantity)s",
                         before=before,
-                        equipment=equipment.display_name,
+                        equipment=equipment.with_env(chatter).display_name,
                         quantity=_qty(equipment.quantity),
                     )
                 else:
                     equipment.write({"active": False, "change_id": change.id})
-                    text = self.env._(
-                        "Removed %(equipment)s", equipment=equipment.display_name
+                    text = chatter._(
+                        "Removed %(equipment)s",
+                        equipment=equipment.with_env(chatter).display_name,
                     )
                 summary.append(Markup("<li>%s</li>") % text)
             as_server(change).applied_date = fields.Datetime.now()
-            change.project_id.message_post(
-                body=Markup("<p>%s</p><ul>%s</ul>")
+            change.project_id._techdept_post(
+                Markup("<p>%s</p><ul>%s</ul>")
                 % (
-                    self.env._(
+                    chatter._(
                         "Equipment change %(change)s approved and applied:",
                         change=change.name,
                     ),
@@ -217,8 +225,8 @@ class TechdeptEquipmentChange(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-            change.message_post(
-                body=self.env._("Applied to the equipment list."),
+            change._techdept_post(
+                lambda env: env._("Applied to the equipment list."),
                 subtype_xmlid="mail.mt_note",
             )
 

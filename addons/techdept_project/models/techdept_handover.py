@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+
+from odoo.addons.techdept_org.exceptions import ApprovalRefusal
 
 
 class TechdeptHandover(models.Model):
@@ -15,7 +16,8 @@ class TechdeptHandover(models.Model):
     # The handover to O&M is made by the acceptance, not by hand.
     _techdept_server_fields = ("kind", "target_project_id")
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # In the reader's language, from the kind and the project's name.
+    name = fields.Char(compute="_compute_name", search="_search_name")
     kind = fields.Selection(
         [
             ("presales", "Presales to Implementation"),
@@ -46,10 +48,24 @@ class TechdeptHandover(models.Model):
     company_id = fields.Many2one(related="project_id.company_id", store=True)
 
     @api.depends("kind", "project_id.name")
+    @api.depends_context("lang")
     def _compute_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for handover in self:
-            handover.name = f"{kinds[handover.kind]}: {handover.project_id.name or ''}"
+            handover.name = self.env._(
+                "%(kind)s: %(project)s",
+                kind=kinds.get(handover.kind, ""),
+                project=handover.project_id.name or "",
+            )
+
+    @api.depends("name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for handover in self:
+            handover.display_name = handover.name
+
+    def _search_name(self, operator, value):
+        return [("project_id.name", operator, value)]
 
     @api.depends("document_ids.type_id")
     def _compute_deepened_plan_ok(self):
@@ -72,7 +88,7 @@ class TechdeptHandover(models.Model):
     def _approval_check_submit(self):
         for handover in self:
             if handover.kind == "presales" and not handover.deepened_plan_ok:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "%(handover)s needs the deepened implementation plan "
                         "(深化实施方案) "
@@ -98,7 +114,7 @@ class TechdeptHandover(models.Model):
             )[:1]
             if following:
                 project.sudo().techdept_phase_id = following
-            project.message_post(
-                body=self.env._("Handover accepted: the implementation starts."),
+            project._techdept_post(
+                lambda env: env._("Handover accepted: the implementation starts."),
                 subtype_xmlid="mail.mt_note",
             )

@@ -3,6 +3,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.techdept_org.exceptions import ApprovalRefusal
+from odoo.addons.techdept_org.models.techdept_lang import in_company_lang
+
 
 class TechdeptRepair(models.Model):
     """A repair (返修) or replacement (更换) of equipment of an after-sales
@@ -178,18 +181,19 @@ class TechdeptRepair(models.Model):
                     lead=self.lead_id.sudo().display_name,
                 )
             )
-        repair = self.sudo()
+        # The opportunity is sales' to read: in the company's language.
+        repair = in_company_lang(self.sudo())
         project = repair.project_id
         equipment = repair._equipment_label()
         description = Markup(
             "<p><strong>%s</strong> %s</p><p><strong>%s</strong> %s</p>"
             "<p><strong>%s</strong></p><p>%s</p>"
         ) % (
-            self.env._("Project:"),
+            repair.env._("Project:"),
             project.display_name,
-            self.env._("Equipment:"),
+            repair.env._("Equipment:"),
             equipment,
-            self.env._("Fault:"),
+            repair.env._("Fault:"),
             repair.fault or "",
         )
         lead = (
@@ -197,7 +201,7 @@ class TechdeptRepair(models.Model):
             .sudo()
             .create(
                 {
-                    "name": self.env._(
+                    "name": repair.env._(
                         "Replacement: %(equipment)s — %(project)s",
                         equipment=equipment,
                         project=project.name,
@@ -211,17 +215,17 @@ class TechdeptRepair(models.Model):
             )
         )
         repair.lead_id = lead
-        repair.message_post(
-            body=self.env._(
+        repair._techdept_post(
+            lambda env: env._(
                 "Quotation requested from sales: %(lead)s.", lead=lead.name
             ),
             subtype_xmlid="mail.mt_note",
         )
-        lead.message_post(
-            body=self.env._(
+        lead._techdept_post(
+            lambda env: env._(
                 "Quotation requested for %(repair)s (%(project)s).",
                 repair=repair.name,
-                project=project.display_name,
+                project=project.with_env(env).display_name,
             ),
             subtype_xmlid="mail.mt_note",
         )
@@ -245,7 +249,7 @@ class TechdeptRepair(models.Model):
     def _approval_check_submit(self):
         for repair in self:
             if repair.price_amount <= 0:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Enter the price of %(repair)s before submitting it for the "
                         "price check.",

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
+
+from odoo.addons.techdept_org.exceptions import ApprovalRefusal
 
 
 class TechdeptSubcontract(models.Model):
@@ -113,7 +115,7 @@ class TechdeptSubcontract(models.Model):
     def _approval_check_submit(self):
         for subcontract in self:
             if not subcontract.attachment_ids:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Attach the outsourcing contract of %(subcontract)s before "
                         "submitting it.",

@@ -3,3 +3,4 @@ from . import test_after_sales
 from . import test_tour
 from . import test_integrity
 from . import test_access
+from . import test_lang

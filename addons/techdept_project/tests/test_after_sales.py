@@ -6,6 +6,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
+from odoo.addons.techdept_org.tests.common import english_chatter
+
 
 @tagged("post_install", "-at_install")
 class TestAfterSales(TransactionCase):
@@ -17,6 +19,7 @@ class TestAfterSales(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        english_chatter(cls.env)
         ref = cls.env.ref
         cls.env["hr.employee"].search([("techdept_role", "!=", False)]).job_id = False
         cls.env["techdept.delegation"].search([]).unlink()

@@ -34,12 +34,12 @@ class TechdeptPhaseForceWizard(models.TransientModel):
         origins = {project: project.techdept_phase_id for project in projects}
         projects.write({"techdept_phase_id": self.phase_id.id})
         for project, origin in origins.items():
-            project.message_post(
-                body=self.env._(
+            project._techdept_post(
+                lambda env, origin=origin: env._(
                     "Moved from %(origin)s to %(phase)s past its deliverables, by "
                     "%(user)s: %(reason)s",
-                    origin=origin.name or self.env._("no phase"),
-                    phase=self.phase_id.name,
+                    origin=origin.with_context(lang=env.lang).name or env._("no phase"),
+                    phase=self.phase_id.with_context(lang=env.lang).name,
                     user=self.env.user.name,
                     reason=self.reason,
                 ),

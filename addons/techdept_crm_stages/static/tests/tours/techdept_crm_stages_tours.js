@@ -131,3 +131,33 @@ registry.category("web_tour.tours").add("techdept_crm_advance_tour", {
         },
     ],
 });
+
+// Moving on with 2.2 missing: the gate refuses, in a dialog that says so.
+registry.category("web_tour.tours").add("techdept_crm_gate_dialog_tour", {
+    steps: () => [
+        {
+            trigger: ".o_statusbar_status button:contains('方案确认')",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_error_dialog .modal-title:contains('尚不满足推进条件')",
+        },
+        {
+            trigger: ".modal .o_error_dialog:contains('以下线索暂不能推进至方案确认')",
+        },
+        {
+            trigger: ".modal .modal-footer .o-default-button",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            trigger: ".o_form_button_cancel",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('深度接触')",
+        },
+    ],
+});
