@@ -7,3 +7,4 @@ from . import test_rpc
 from . import test_working_calendar
 from . import test_access_matrix
 from . import test_forgery
+from . import test_demo_language
