@@ -7,6 +7,7 @@ from odoo.osv import expression
 
 from .hr_job import TECHDEPT_ROLES
 from .techdept_guard import as_server, join_names
+from .techdept_lang import in_lang_of
 
 
 class TechdeptApprovalStep(models.Model):
@@ -254,14 +255,14 @@ class TechdeptApprovalLine(models.Model):
         )
         holders = self.env["res.users"].union(*acting.values()) if acting else pending
         record = self._record().sudo()
-        record.message_post(
-            body=self.env._(
+        record._techdept_post(
+            lambda env: env._(
                 "%(step)s is overdue: %(approvers)s had until %(deadline)s. "
                 "Reminder sent to %(reminded)s.",
-                step=self.step_name,
-                approvers=join_names(self.env, holders.mapped("name")),
+                step=self.with_context(lang=env.lang).step_name,
+                approvers=join_names(env, holders.mapped("name")),
                 deadline=fields.Date.to_string(self.deadline),
-                reminded=join_names(self.env, (deputies or holders).mapped("name")),
+                reminded=join_names(env, (deputies or holders).mapped("name")),
             ),
             partner_ids=(deputies | holders).partner_id.ids,
             subtype_xmlid="mail.mt_note",
@@ -308,8 +309,9 @@ class TechdeptApprovalLine(models.Model):
                     "res_model_id": self.env["ir.model"]._get_id(self.res_model),
                     "res_id": self.res_id,
                     "activity_type_id": activity_type.id,
-                    "summary": self.env._(
-                        "Escalated review: %(step)s", step=self.step_name
+                    "summary": in_lang_of(self, user).env._(
+                        "Escalated review: %(step)s",
+                        step=in_lang_of(self, user).step_name,
                     ),
                     "user_id": user.id,
                     "date_deadline": fields.Date.context_today(self),
@@ -318,14 +320,14 @@ class TechdeptApprovalLine(models.Model):
                 for user in targets
             ]
         )
-        record.message_post(
-            body=self.env._(
+        record._techdept_post(
+            lambda env: env._(
                 "%(step)s was not reviewed by %(approvers)s in time (deadline "
                 "%(deadline)s): escalated to %(targets)s, who may decide it.",
-                step=self.step_name,
-                approvers=join_names(self.env, holders.mapped("name")),
+                step=self.with_context(lang=env.lang).step_name,
+                approvers=join_names(env, holders.mapped("name")),
                 deadline=fields.Date.to_string(self.deadline),
-                targets=join_names(self.env, targets.mapped("name")),
+                targets=join_names(env, targets.mapped("name")),
             ),
             partner_ids=targets.partner_id.ids,
             subtype_xmlid="mail.mt_note",

@@ -450,8 +450,8 @@ class TechdeptNotice(models.Model):
             return
         record = self.env[self.res_model].sudo().browse(self.res_id).exists()
         if record:
-            record.message_post(
-                body=self.env._(
+            record._techdept_post(
+                lambda env: env._(
                     "The notice to %(robot)s could not be sent after %(count)s "
                     "attempts: %(error)s",
                     robot=self.robot_id.name,
