@@ -23,8 +23,15 @@ class RefusalMixin:
         with self.assertRaisesRegex(exception, message) as caught:
             with self.env.cr.savepoint():
                 func()
+        # The suite's own exceptions (techdept_org/exceptions.py) refine
+        # Odoo's: what counts is the Odoo class they are.
+        raised = type(caught.exception)
+        if exception.__module__ == "odoo.exceptions":
+            raised = next(
+                c for c in raised.__mro__ if c.__module__ == exception.__module__
+            )
         self.assertIs(
-            type(caught.exception),
+            raised,
             exception,
             f"{type(caught.exception).__name__} raised instead of "
             f"{exception.__name__}: {caught.exception}",
