@@ -28,6 +28,7 @@
         "views/project_project_views.xml",
         "views/crm_lead_views.xml",
         "views/hr_employee_views.xml",
+        "views/techdept_pool_engineer_views.xml",
         "wizard/techdept_phase_force_wizard_views.xml",
         "views/techdept_project_menus.xml",
     ],

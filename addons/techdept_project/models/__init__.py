@@ -9,3 +9,4 @@ from . import techdept_repair
 from . import crm_lead
 from . import hr_employee
 from . import techdept_document
+from . import techdept_pool_engineer

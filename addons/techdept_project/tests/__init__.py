@@ -4,3 +4,4 @@ from . import test_tour
 from . import test_integrity
 from . import test_access
 from . import test_lang
+from . import test_pool
