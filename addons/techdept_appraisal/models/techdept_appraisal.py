@@ -1,7 +1,7 @@
 import bisect
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import READ_GROUP_AGGREGATE, parse_read_group_spec
 from odoo.tools import SQL, float_compare
@@ -12,6 +12,12 @@ from odoo.addons.techdept_org.models.techdept_lang import in_company_lang, in_la
 
 from .techdept_appraisal_period import APPRAISER_OF_ROLE
 from .techdept_kpi_template import KPI_GROUPS, KPI_SOURCES
+
+
+def _number(value):
+    """A measured value as people write it: 96, 87.5."""
+    return tools.float_repr(round(value, 2), 2).rstrip("0").rstrip(".")
+
 
 APPRAISAL_STATES = [
     ("draft", "To Score"),
@@ -375,29 +381,38 @@ class TechdeptAppraisal(models.Model):
 
     def _refresh_computed_items(self):
         """Fill the items computed from the suite for the month, in a few
-        grouped queries for the whole batch."""
+        grouped queries for the whole batch. Each ``_kpi_<source>()`` maps
+        employee ids to their value, or with ``with_count`` to (value,
+        number of records counted)."""
         lines = self.line_ids.filtered(lambda line: line.source != "manual")
         if not lines:
             return
         values = {}
         for source in set(lines.mapped("source")):
-            values[source] = getattr(self, f"_kpi_{source}")()
+            values[source] = getattr(self, f"_kpi_{source}")(with_count=True)
         for line in lines:
-            value = values[line.source].get(line.appraisal_id.employee_id.id, 0.0)
+            value, count = values[line.source].get(
+                line.appraisal_id.employee_id.id, (0.0, 0)
+            )
             score = (
                 min(line.max_score, value / line.target * line.max_score)
                 if line.target
                 else 0.0
             )
             line.sudo().write(
-                {"value": value, "score": round(score, 2), "is_scored": True}
+                {
+                    "value": value,
+                    "value_count": count,
+                    "score": round(score, 2),
+                    "is_scored": True,
+                }
             )
 
     def _month_bounds(self):
         periods = self.period_id
         return min(periods.mapped("date_from")), max(periods.mapped("date_to"))
 
-    def _kpi_worklog_hours(self):
+    def _kpi_worklog_hours(self, with_count=False):
         start, end = self._month_bounds()
         groups = (
             self.env["techdept.worklog"]
@@ -409,12 +424,15 @@ class TechdeptAppraisal(models.Model):
                     ("date", "<=", end),
                 ],
                 ["employee_id"],
-                ["hours:sum"],
+                ["hours:sum", "__count"],
             )
         )
-        return {employee.id: hours for employee, hours in groups}
+        return {
+            employee.id: (hours, count) if with_count else hours
+            for employee, hours, count in groups
+        }
 
-    def _kpi_approvals_on_time(self):
+    def _kpi_approvals_on_time(self, with_count=False):
         """Reviews answered in the month, as a percentage answered by their
         deadline. A review that escalated counts against its approvers, as
         not on time, in the month it escalated; whoever it escalated to does
@@ -469,12 +487,14 @@ class TechdeptAppraisal(models.Model):
             totals[row["user_id"][0]] = (total + 1, on_time)
         employee_of_user = {e.user_id.id: e.id for e in self.employee_id if e.user_id}
         return {
-            employee_of_user[user]: 100.0 * on_time / total
+            employee_of_user[user]: (100.0 * on_time / total, total)
+            if with_count
+            else 100.0 * on_time / total
             for user, (total, on_time) in totals.items()
             if user in employee_of_user
         }
 
-    def _kpi_deliverables_approved(self):
+    def _kpi_deliverables_approved(self, with_count=False):
         """Documents the employee wrote whose final approval fell in the
         month."""
         start, end = self._month_bounds()
@@ -499,7 +519,9 @@ class TechdeptAppraisal(models.Model):
         )
         employee_of_user = {e.user_id.id: e.id for e in self.employee_id if e.user_id}
         return {
-            employee_of_user[user.id]: float(count)
+            employee_of_user[user.id]: (float(count), count)
+            if with_count
+            else float(count)
             for user, count in groups
             if user.id in employee_of_user
         }
@@ -742,6 +764,7 @@ class TechdeptAppraisalLine(models.Model):
         "source",
         "target",
         "value",
+        "value_count",
         "scorer",
         "is_scored",
     )
@@ -762,6 +785,18 @@ class TechdeptAppraisalLine(models.Model):
     source = fields.Selection(KPI_SOURCES, readonly=True)
     target = fields.Float(readonly=True)
     value = fields.Float(string="Measured", readonly=True, digits=(16, 2))
+    value_count = fields.Integer(
+        string="Records Counted",
+        readonly=True,
+        help="How many work log entries, reviews or documents the measured value "
+        "comes from.",
+    )
+    computation = fields.Char(
+        string="How Computed",
+        compute="_compute_computation",
+        help="Where a computed item's value comes from: the source, the month, "
+        "what was counted and the target.",
+    )
     scorer = fields.Selection(
         [("appraiser", "Appraiser"), ("co_appraiser", "Co-appraiser")], readonly=True
     )
@@ -769,6 +804,66 @@ class TechdeptAppraisalLine(models.Model):
     is_scored = fields.Boolean(string="Scored", readonly=True)
     comment = fields.Char()
     guide = fields.Text(related="template_line_id.guide")
+
+    @api.depends("source", "value", "value_count", "target", "appraisal_id.period_id")
+    @api.depends_context("lang")
+    def _compute_computation(self):
+        for line in self:
+            line.computation = line._computation_text() if line.source else False
+
+    def _computation_text(self):
+        """What the measured value of a computed item stands for, in the
+        reader's language: nothing for an item scored by hand."""
+        self.ensure_one()
+        if self.source == "manual":
+            return False
+        period = self.appraisal_id.period_id
+        values = {
+            "start": tools.format_date(self.env, period.date_from),
+            "end": tools.format_date(self.env, period.date_to),
+            "count": self.value_count,
+            "value": _number(self.value),
+            "target": _number(self.target),
+        }
+        if self.source == "worklog_hours":
+            if not self.value_count:
+                return self.env._(
+                    "No work log entry from %(start)s to %(end)s: 0 hours "
+                    "(target %(target)s hours).",
+                    **values,
+                )
+            return self.env._(
+                "%(count)s work log entries from %(start)s to %(end)s: "
+                "%(value)s hours (target %(target)s hours).",
+                **values,
+            )
+        if self.source == "approvals_on_time":
+            if not self.value_count:
+                return self.env._(
+                    "No review answered or escalated from %(start)s to %(end)s: "
+                    "0%% on time (target %(target)s%%).",
+                    **values,
+                )
+            return self.env._(
+                "%(count)s reviews answered or escalated from %(start)s to "
+                "%(end)s, %(on_time)s of them by their deadline: %(value)s%% "
+                "(target %(target)s%%).",
+                on_time=round(self.value * self.value_count / 100),
+                **values,
+            )
+        if self.source == "deliverables_approved":
+            if not self.value_count:
+                return self.env._(
+                    "No document of his approved from %(start)s to %(end)s "
+                    "(target %(target)s).",
+                    **values,
+                )
+            return self.env._(
+                "%(count)s documents of his approved from %(start)s to %(end)s "
+                "(target %(target)s).",
+                **values,
+            )
+        return False
 
     @api.constrains("score", "max_score")
     def _check_score(self):

@@ -399,6 +399,48 @@ class TestAppraisalNumbers(AppraisalCase):
         counts = self._of(self.emp_eng)._kpi_deliverables_approved()
         self.assertEqual(counts.get(self.emp_eng.id), 1.0)
 
+    def test_computed_items_say_how_they_were_computed(self):
+        Worklog = self.env["techdept.worklog"].with_user(self.user_presales)
+        for day, hours in (("2026-11-03", 5), ("2026-11-20", 3), ("2026-12-01", 8)):
+            Worklog.create(
+                {
+                    "date": day,
+                    "kind": "market_support",
+                    "hours": hours,
+                    "name": f"Support {day}",
+                }
+            )
+        appraisal = self._of(self.emp_presales)
+        with freeze_time("2026-12-02"):
+            appraisal.with_user(self.user_presales_mgr).action_refresh()
+
+        def item(appraisal, source):
+            return appraisal.line_ids.filtered(lambda li: li.source == source)
+
+        hours = item(appraisal, "worklog_hours")
+        self.assertEqual((hours.value, hours.value_count), (8.0, 2))
+        self.assertEqual(
+            hours.computation,
+            "2 work log entries from 11/01/2026 to 11/30/2026: 8 hours "
+            "(target 120 hours).",
+        )
+        # Nothing counted reads as such, not as a bare 0.
+        documents = item(appraisal, "deliverables_approved")
+        self.assertEqual((documents.value, documents.value_count), (0.0, 0))
+        self.assertEqual(
+            documents.computation,
+            "No document of his approved from 11/01/2026 to 11/30/2026 (target 4).",
+        )
+        reviews = item(self._of(self.emp_om), "approvals_on_time")
+        self.assertIn(
+            "No review answered or escalated from 11/01/2026", reviews.computation
+        )
+        manual = appraisal.line_ids.filtered(lambda li: li.source == "manual")
+        self.assertFalse(any(manual.mapped("computation")))
+        # The count is the server's, like the value.
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            hours.with_user(self.user_presales_mgr).write({"value_count": 9})
+
     def test_monthly_generation_runs_for_every_company(self):
         other = self.env["res.company"].create({"name": "Branch office"})
         technical = self.env["hr.department"].create(
