@@ -80,6 +80,7 @@ NAVIGATION = {
     "action_open_origin",
     "action_open_om_project",
     "action_export_xlsx",
+    "action_your_pipeline",
     "action_assign",
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -271,6 +272,7 @@ class TestRpcForgery(HttpCase, AppraisalCase):
         cls.records["techdept.pool.engineer"] = cls.env[
             "techdept.pool.engineer"
         ].search([("employee_id", "=", cls.emp_eng.id)])
+        cls.records["crm.team"] = cls.env["crm.team"].search([], limit=1)
         cls.won = won
 
     @classmethod
@@ -871,8 +873,10 @@ class TestRpcForgery(HttpCase, AppraisalCase):
                     model, self.records, f"no record to try {model}.{method} on"
                 )
                 ids = self.records[model].ids
+            # A model method (e.g. the pipeline's action) takes no ids.
+            model_method = getattr(getattr(type(self.env[model]), method), "_api", None)
             with self.subTest(model=model, method=method):
-                answer = self.call_kw(model, method, [ids])
+                answer = self.call_kw(model, method, [] if model_method else [ids])
                 tried.append(method)
                 if "error" in answer:
                     self.assertIn(

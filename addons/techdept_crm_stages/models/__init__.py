@@ -5,3 +5,4 @@ from . import techdept_lead_item
 from . import techdept_document
 from . import crm_lead
 from . import techdept_worklog
+from . import crm_team

@@ -5,3 +5,4 @@ from . import test_worklog
 from . import test_tour
 from . import test_integrity
 from . import test_lang
+from . import test_defaults

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.techdept_org.models.techdept_guard import with_server_flag
@@ -17,6 +17,31 @@ class TechdeptStageForceWizard(models.TransientModel):
     lead_ids = fields.Many2many("crm.lead", string="Leads", required=True)
     stage_id = fields.Many2one("crm.stage", string="Move To", required=True)
     reason = fields.Text(required=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if "stage_id" in fields_list and not values.get("stage_id"):
+            leads = self.env["crm.lead"].browse(
+                self.env.context.get("default_lead_ids") or ()
+            )
+            values["stage_id"] = self._next_stage(leads).id
+        return values
+
+    @api.model
+    def _next_stage(self, leads):
+        """The stage after the one the leads are in (if they share one):
+        where a forced move usually goes."""
+        stage = leads.exists().stage_id
+        if len(stage) != 1:
+            return self.env["crm.stage"]
+        key = stage._techdept_key()
+        following = (
+            self.env["crm.stage"]
+            .search([("team_id", "in", [False, *leads.team_id.ids])])
+            .filtered(lambda s: s._techdept_key() > key)
+        )
+        return min(following, key=lambda s: s._techdept_key(), default=following)
 
     def action_confirm(self):
         self.ensure_one()

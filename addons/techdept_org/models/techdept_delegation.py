@@ -83,6 +83,27 @@ class TechdeptDelegation(models.Model):
         string="Moved Activity Count", compute="_compute_activity_moved_count"
     )
 
+    @api.model
+    def default_get(self, fields_list):
+        """A manager declaring an absence is usually declaring his own: the
+        form proposes him, the department he manages and its deputy, from
+        today."""
+        values = super().default_get(fields_list)
+        employee = self.env.user.employee_id
+        if "employee_id" in fields_list and not values.get("employee_id") and employee:
+            managed = self.env["hr.department"].search(
+                [("manager_id", "=", employee.id)], limit=1
+            )
+            if managed:
+                values["employee_id"] = employee.id
+                if "department_id" in fields_list and not values.get("department_id"):
+                    values["department_id"] = managed.id
+                if "deputy_id" in fields_list and not values.get("deputy_id"):
+                    values["deputy_id"] = managed.techdept_effective_deputy_id.id
+        if "date_from" in fields_list and not values.get("date_from"):
+            values["date_from"] = fields.Date.context_today(self)
+        return values
+
     @api.depends("employee_id", "deputy_id")
     @api.depends_context("lang")
     def _compute_display_name(self):

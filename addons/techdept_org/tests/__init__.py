@@ -12,3 +12,4 @@ from . import test_calendar
 from . import test_escalation
 from . import test_notice
 from . import test_lang
+from . import test_roles

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.techdept_org.models.techdept_guard import with_server_flag
@@ -18,6 +18,32 @@ class TechdeptPhaseForceWizard(models.TransientModel):
         "techdept.project.phase", string="Move To", required=True
     )
     reason = fields.Text(required=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if "phase_id" in fields_list and not values.get("phase_id"):
+            projects = self.env["project.project"].browse(
+                self.env.context.get("default_project_ids") or ()
+            )
+            values["phase_id"] = self._next_phase(projects).id
+        return values
+
+    @api.model
+    def _next_phase(self, projects):
+        """The phase after the one the projects are in (if they share one)."""
+        projects = projects.exists()
+        phase = projects.techdept_phase_id
+        kinds = set(projects.mapped("techdept_kind"))
+        if len(phase) != 1 or len(kinds) != 1:
+            return self.env["techdept.project.phase"]
+        key = phase._techdept_key()
+        following = (
+            self.env["techdept.project.phase"]
+            .search([("kind", "=", phase.kind)])
+            .filtered(lambda p: p._techdept_key() > key)
+        )
+        return min(following, key=lambda p: p._techdept_key(), default=following)
 
     def action_confirm(self):
         self.ensure_one()
