@@ -399,6 +399,28 @@ class TestAppraisalNumbers(AppraisalCase):
         counts = self._of(self.emp_eng)._kpi_deliverables_approved()
         self.assertEqual(counts.get(self.emp_eng.id), 1.0)
 
+    def test_to_approve_filter(self):
+        appraisal = self._of(self.emp_presales)
+        self._score_all(appraisal, self.user_presales_mgr, 80)
+        appraisal.with_user(self.user_presales_mgr).action_mark_scored()
+        appraisal.with_user(self.user_presales_mgr).action_approval_submit()
+        Appraisal = self.env["techdept.appraisal"]
+        arch = Appraisal.with_user(self.user_director).get_views([(False, "search")])[
+            "views"
+        ]["search"]["arch"]
+        self.assertIn('name="filter_techdept_to_approve"', arch)
+        self.assertEqual(
+            Appraisal.with_user(self.user_director).search(
+                [("can_approve", "=", True)]
+            ),
+            appraisal,
+        )
+        self.assertFalse(
+            Appraisal.with_user(self.user_presales_mgr).search(
+                [("can_approve", "=", True)]
+            )
+        )
+
     def test_computed_items_say_how_they_were_computed(self):
         Worklog = self.env["techdept.worklog"].with_user(self.user_presales)
         for day, hours in (("2026-11-03", 5), ("2026-11-20", 3), ("2026-12-01", 8)):

@@ -68,3 +68,22 @@ class TestRoleDefaults(TechdeptCrmCase):
         won = self._lead(name="Won")
         with_server_flag(won, FORCE_FLAG).stage_id = self.stage5
         self.assertFalse(Wizard._next_stage(won))
+
+    def test_to_approve_filter_on_stage_items(self):
+        lead = self._lead()
+        self._through_stage_2(lead)
+        bundle = self._deliver(lead, "3.2")
+        bundle.with_user(self.user_presales).action_approval_submit()
+        Item = self.env["techdept.lead.item"]
+        arch = Item.with_user(self.user_director).get_views([(False, "search")])[
+            "views"
+        ]["search"]["arch"]
+        # Its own "To Review by Me" filter stands for it.
+        self.assertEqual(arch.count("can_approve"), 1)
+        self.assertEqual(
+            Item.with_user(self.user_director).search([("can_approve", "=", True)]),
+            bundle,
+        )
+        self.assertFalse(
+            Item.with_user(self.user_sales).search([("can_approve", "=", True)])
+        )

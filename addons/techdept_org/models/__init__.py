@@ -10,10 +10,12 @@ from . import techdept_delegation
 from . import techdept_resolver
 from . import hr_leave
 from . import mail_activity
+from . import mail_thread
 from . import ir_attachment
 from . import techdept_approval_chain
 from . import techdept_approval_line
 from . import techdept_approval_mixin
+from . import techdept_approval_reach
 from . import techdept_document
 from . import techdept_calendar
 from . import techdept_notice

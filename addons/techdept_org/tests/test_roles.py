@@ -80,6 +80,44 @@ class TestRoleDefaults(TechdeptOrgCase):
         self.assertFalse(values.get("employee_id"))
         self.assertFalse(values.get("department_id"))
 
+    def test_to_approve_filter_on_approvable_lists(self):
+        mine, other = self._document("Mine"), self._document("Other")
+        mine.with_user(self.user_engineer).action_approval_submit()
+        Document = self.env["techdept.document"]
+        arch = etree.fromstring(
+            Document.with_user(self.user_a).get_views([(False, "search")])["views"][
+                "search"
+            ]["arch"]
+        )
+        # The documents' view has its own filter on it: no second one.
+        (node,) = [
+            node
+            for node in arch.iter("filter")
+            if "can_approve" in node.get("domain", "")
+        ]
+        self.assertEqual(node.get("domain"), "[('can_approve', '=', True)]")
+        # A view without one gets it, once, in a group of its own.
+        bare = etree.fromstring(
+            '<search><field name="name"/><filter name="x"/></search>'
+        )
+        Document._approval_inject_search(bare)
+        Document._approval_inject_search(bare)
+        self.assertEqual(
+            [node.tag for node in bare], ["field", "filter", "separator", "filter"]
+        )
+        self.assertEqual(bare[1].get("name"), "filter_techdept_to_approve")
+        self.assertEqual(bare[1].get("domain"), "[('can_approve', '=', True)]")
+        self.assertEqual(
+            Document.with_user(self.user_a).search([("can_approve", "=", True)]),
+            mine,
+        )
+        self.assertNotIn(
+            other, Document.with_user(self.user_a).search([("can_approve", "=", True)])
+        )
+        self.assertFalse(
+            Document.with_user(self.user_engineer).search([("can_approve", "=", True)])
+        )
+
     def test_pool_filter_for_users_without_hr_rights(self):
         self.assertFalse(self.user_b.has_group("hr.group_hr_user"))
         views = (
@@ -96,3 +134,36 @@ class TestRoleDefaults(TechdeptOrgCase):
         )
         self.assertIn(self.emp_engineer, pool)
         self.assertNotIn(self.emp_b, pool)
+
+    def test_notices_reach_the_inbox_without_a_mail_server(self):
+        document = self._document()
+        Mail = self.env["mail.mail"].sudo()
+        before = Mail.search([])
+        document.with_user(self.user_engineer).action_approval_submit()
+        document.with_user(self.user_a).action_approval_approve()
+
+        def notifications(user):
+            return self.env["mail.notification"].search(
+                [
+                    ("res_partner_id", "=", user.partner_id.id),
+                    ("mail_message_id.model", "=", document._name),
+                    ("mail_message_id.res_id", "=", document.id),
+                ]
+            )
+
+        # The approver's to-do and the submitter's decision, in their inbox.
+        for user in (self.user_a, self.user_engineer):
+            self.assertTrue(notifications(user), user.login)
+            self.assertEqual(
+                set(notifications(user).mapped("notification_type")), {"inbox"}
+            )
+        self.assertFalse(
+            (Mail.search([]) - before).filtered(
+                lambda m: m.model == document._name and m.res_id == document.id
+            )
+        )
+        for user in (self.user_a, self.user_engineer):
+            self.assertEqual(
+                set(notifications(user).mapped("notification_status")),
+                {"sent"},
+            )
