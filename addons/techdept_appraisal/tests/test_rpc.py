@@ -82,6 +82,8 @@ NAVIGATION = {
     "action_export_xlsx",
     "action_your_pipeline",
     "action_assign",
+    "action_upload",
+    "action_open_document",
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -268,10 +270,15 @@ class TestRpcForgery(HttpCase, AppraisalCase):
         pool.with_user(cls.user_director).action_approval_approve()
         cls.pool = pool.with_env(cls.env)
         cls.records["techdept.bonus.pool"] = cls.pool
-        # The read-only view of the pool.
+        # The read-only views: the pool and a project's deliverables.
         cls.records["techdept.pool.engineer"] = cls.env[
             "techdept.pool.engineer"
         ].search([("employee_id", "=", cls.emp_eng.id)])
+        cls.records["techdept.project.deliverable"] = (
+            cls.project.techdept_deliverable_ids.filtered(
+                lambda row: row.document_id == cls.deliverable
+            )
+        )
         cls.records["crm.team"] = cls.env["crm.team"].search([], limit=1)
         cls.won = won
 

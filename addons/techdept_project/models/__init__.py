@@ -10,3 +10,4 @@ from . import crm_lead
 from . import hr_employee
 from . import techdept_document
 from . import techdept_pool_engineer
+from . import techdept_project_deliverable

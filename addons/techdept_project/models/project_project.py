@@ -161,6 +161,12 @@ class ProjectProject(models.Model):
     techdept_document_count = fields.Integer(
         string="Deliverable Count", compute="_compute_techdept_document_count"
     )
+    techdept_deliverable_ids = fields.One2many(
+        "techdept.project.deliverable",
+        "project_id",
+        string="Deliverables Checklist",
+        readonly=True,
+    )
     techdept_missing_type_ids = fields.Many2many(
         "techdept.document.type",
         string="Missing Deliverables",

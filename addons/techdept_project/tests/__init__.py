@@ -5,3 +5,4 @@ from . import test_integrity
 from . import test_access
 from . import test_lang
 from . import test_pool
+from . import test_deliverables
