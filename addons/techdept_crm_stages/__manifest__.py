@@ -2,7 +2,7 @@
     "name": "Technical Department: CRM Stages",
     "summary": "The policy's pipeline stages, their required deliverables, "
     "review chains and a server-side stage gate; presales work log",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/techdept-suite/techdept",
     "author": "techdept suite contributors",
@@ -22,11 +22,14 @@
         "data/techdept_stage_item_data.xml",
         "views/techdept_stage_item_views.xml",
         "views/techdept_lead_item_views.xml",
+        "views/crm_lead_guidance_templates.xml",
         "views/crm_lead_views.xml",
         "views/techdept_worklog_views.xml",
         "wizard/techdept_stage_force_wizard_views.xml",
+        "report/techdept_lead_stage_report_views.xml",
         "views/techdept_crm_stages_menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/techdept_crm_stages_demo.xml",
     ],

@@ -4,5 +4,6 @@ from . import techdept_stage_item
 from . import techdept_lead_item
 from . import techdept_document
 from . import crm_lead
+from . import techdept_lead_stage_entry
 from . import techdept_worklog
 from . import crm_team

@@ -16,6 +16,7 @@ _SERVER_FIELDS = {
     "techdept_item_done_count",
     "techdept_progress",
     "techdept_blocked",
+    "techdept_stage_entry_ids",
 }
 # Raised by the force wizard once it checked who forces and why.
 FORCE_FLAG = "techdept_force_stage"
@@ -61,6 +62,19 @@ class CrmLead(models.Model):
         string="Technical Documents",
         domain=[("res_model", "=", "crm.lead")],
     )
+    techdept_stage_guidance = fields.Html(
+        string="Stage Guidance",
+        compute="_compute_techdept_stage_guidance",
+        sanitize=False,
+        help="What the current stage asks: its items, who delivers them, the "
+        "documents and the review, as configured for the stage.",
+    )
+    techdept_stage_entry_ids = fields.One2many(
+        "techdept.lead.stage.entry",
+        "lead_id",
+        string="Stage History",
+        readonly=True,
+    )
     techdept_document_count = fields.Integer(
         string="Document Count", compute="_compute_techdept_document_count"
     )
@@ -104,6 +118,75 @@ class CrmLead(models.Model):
                 for line in reached
             )
 
+    @api.depends(
+        "stage_id",
+        "techdept_presales_user_id",
+        "user_id",
+        "techdept_item_ids.state",
+        "techdept_item_ids.missing_type_ids",
+    )
+    @api.depends_context("lang")
+    def _compute_techdept_stage_guidance(self):
+        # The stage's configuration is readable by everyone; the states of
+        # the lead's items are shown to whoever may read the lead.
+        Item = self.env["techdept.stage.item"]
+        items_of = dict(
+            Item._read_group(
+                [("stage_id", "in", self.stage_id.ids)],
+                ["stage_id"],
+                ["id:recordset"],
+            )
+        )
+        functions = dict(
+            Item._fields["responsible_function"]._description_selection(self.env)
+        )
+        states = dict(
+            self.env["techdept.lead.item"]
+            ._fields["state"]
+            ._description_selection(self.env)
+        )
+        for lead in self:
+            stage = lead.stage_id
+            if not stage:
+                lead.techdept_stage_guidance = False
+                continue
+            lines = {line.item_id: line for line in lead.sudo().techdept_item_ids}
+            rows = []
+            for item in items_of.get(stage, Item).sorted(lambda i: (i.sequence, i.id)):
+                line = lines.get(item)
+                missing = line.missing_type_ids if line else item.document_type_ids
+                function = functions.get(item.responsible_function, "")
+                user = line._responsible_user() if line else None
+                rows.append(
+                    {
+                        "item": item,
+                        "who": self.env._(
+                            "%(function)s: %(user)s", function=function, user=user.name
+                        )
+                        if user
+                        else function,
+                        "documents": [
+                            {"type": doc_type, "present": doc_type not in missing}
+                            for doc_type in item.document_type_ids
+                        ],
+                        "follows": item.trigger_item_id
+                        and self.env._(
+                            "Opens once %(item)s is approved.",
+                            item=item.trigger_item_id.display_name,
+                        ),
+                        "steps": " → ".join(item.chain_id.step_ids.mapped("name")),
+                        "state": states.get(line.state, "") if line else "",
+                    }
+                )
+            lead.techdept_stage_guidance = self.env["ir.qweb"]._render(
+                "techdept_crm_stages.crm_lead_stage_guidance",
+                {
+                    "stage": stage,
+                    "phases": ", ".join(stage.techdept_phase_ids.mapped("name")),
+                    "items": rows,
+                },
+            )
+
     def _compute_techdept_document_count(self):
         counts = dict(
             self.env["techdept.document"]._read_group(
@@ -124,6 +207,9 @@ class CrmLead(models.Model):
         leads = super().create(vals_list)
         leads._techdept_check_gate_from_start()
         leads._techdept_sync_items()
+        self.env["techdept.lead.stage.entry"]._techdept_record(
+            leads.filtered("stage_id"), forced=self._techdept_stage_forced()
+        )
         return leads
 
     def write(self, vals):
@@ -147,6 +233,9 @@ class CrmLead(models.Model):
             (moving - backward)._techdept_check_gate(stage)
         result = super().write(vals)
         moving._techdept_sync_items()
+        self.env["techdept.lead.stage.entry"]._techdept_record(
+            moving, forced=self._techdept_stage_forced()
+        )
         # Logged like stage tracking: a salesperson without an email address
         # may move a lead back too.
         for lead, origin in origins.items():
@@ -165,6 +254,11 @@ class CrmLead(models.Model):
         """A forced move: only through the force wizard (see
         techdept.stage.force.wizard), never from a context a client sends."""
         return has_server_flag(self.env, FORCE_FLAG)
+
+    def _techdept_stage_forced(self):
+        """Whether a person forced this move past the gate (the server's own
+        moves, e.g. adopting the policy's pipeline, are not forced by anyone)."""
+        return self._techdept_gate_forced() and not self.env.su
 
     def _techdept_check_gate(self, stage):
         """Refuse to move these leads forward to ``stage`` while a blocking

@@ -6,3 +6,4 @@ from . import test_tour
 from . import test_integrity
 from . import test_lang
 from . import test_defaults
+from . import test_stage_history

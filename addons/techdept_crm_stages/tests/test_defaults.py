@@ -87,3 +87,31 @@ class TestRoleDefaults(TechdeptCrmCase):
         self.assertFalse(
             Item.with_user(self.user_sales).search([("can_approve", "=", True)])
         )
+
+    def test_lead_form_says_what_the_stage_asks(self):
+        lead = self._lead()
+        lead.with_user(self.user_sales).stage_id = self.stage2
+        guidance = lead.with_user(self.user_presales).techdept_stage_guidance
+        for text in (
+            self.stage2.name,
+            "2.2 Customer requirements and site survey",
+            "2.5 Solution presentation and configuration",
+            f"Presales: {self.user_presales.name}",
+            self.env.ref("techdept_org.document_type_site_survey").name,
+            "To Deliver",
+            "Blocking",
+        ):
+            self.assertIn(text, guidance)
+        self.assertNotIn("3.2", guidance)
+        self._deliver(lead, "2.2")
+        lead.invalidate_recordset(["techdept_stage_guidance"])
+        guidance = lead.with_user(self.user_presales).techdept_stage_guidance
+        self.assertIn("Done", guidance)
+        self.assertIn('title="Uploaded"', guidance)
+        # Stage 3: the review chain of the solution bundle, commerce's items.
+        self._through_stage_2(lead)
+        lead.invalidate_recordset(["techdept_stage_guidance"])
+        guidance = lead.with_user(self.user_sales).techdept_stage_guidance
+        self.assertIn("3.2 Solution bundle", guidance)
+        self.assertIn("→", guidance)
+        self.assertIn(f"Commerce: {self.user_commerce.name}", guidance)

@@ -61,6 +61,7 @@ class TechdeptStageForceWizard(models.TransientModel):
         leads = with_server_flag(self.lead_ids, FORCE_FLAG)
         origins = {lead: lead.stage_id for lead in leads}
         leads.write({"stage_id": self.stage_id.id})
+        self.env["techdept.lead.stage.entry"]._techdept_note_reason(leads, self.reason)
         for lead, origin in origins.items():
             lead._techdept_post(
                 lambda env, origin=origin: env._(

@@ -1,0 +1,1 @@
+from . import techdept_lead_stage_report
