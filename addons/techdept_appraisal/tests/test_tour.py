@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.tests import HttpCase, tagged
 
 from .test_appraisal import AppraisalCase
@@ -40,4 +42,32 @@ class TestAppraisalTours(HttpCase, AppraisalCase):
         self.assertEqual(appraisal.total_score, 88)
         appraisal.with_user(self.user_director).action_approval_approve()
         appraisal.with_user(self.user_eng2).action_acknowledge()
+        self.assertEqual(appraisal.state, "acknowledged")
+
+    def test_each_sees_only_his_buttons(self):
+        Worklog = self.env["techdept.worklog"].with_user(self.user_presales)
+        for day, hours in (("2026-11-03", 5), ("2026-11-20", 3)):
+            Worklog.create(
+                {"date": day, "kind": "training", "hours": hours, "name": "培训"}
+            )
+        appraisal = self._of(self.emp_presales)
+        with freeze_time("2026-12-02"):
+            appraisal.with_user(self.user_presales_mgr).action_refresh()
+        self._score_all(appraisal, self.user_presales_mgr, 80)
+        appraisal.with_user(self.user_presales_mgr).action_mark_scored()
+        appraisal.with_user(self.user_presales_mgr).action_approval_submit()
+        appraisal.with_user(self.user_director).action_approval_approve()
+        self.assertEqual(appraisal.state, "approved")
+        for user in self.user_director | self.user_presales:
+            user.write({"lang": "zh_CN", "password": user.login})
+        url = (
+            f"/odoo/action-techdept_appraisal.techdept_appraisal_action/{appraisal.id}"
+        )
+        self.start_tour(
+            url, "techdept_appraisal_director_buttons_tour", login="ap_director"
+        )
+        self.assertEqual(appraisal.state, "approved")
+        self.start_tour(
+            url, "techdept_appraisal_employee_buttons_tour", login="ap_presales"
+        )
         self.assertEqual(appraisal.state, "acknowledged")

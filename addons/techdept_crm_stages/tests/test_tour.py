@@ -95,3 +95,37 @@ class TestCrmTours(HttpCase, TechdeptCrmCase):
             self._lead_url(lead), "techdept_crm_advance_tour", login="crm_presales"
         )
         self.assertEqual(lead.stage_id, self.stage4)
+
+    def test_presales_uploads_from_his_default_pipeline(self):
+        lead = self._lead(name="人民医院网络改造")
+        lead.with_user(self.user_sales).stage_id = self.stage2
+        self._deliver(lead, "2.5")
+        # Unassigned, so he may read it, but not his as presales engineer.
+        other = self._lead(name="港口安防升级", techdept_presales_user_id=False)
+        other.user_id = False
+        self.assertIn(
+            other, self.env["crm.lead"].with_user(self.user_presales).search([])
+        )
+        self.start_tour(
+            "/odoo/crm", "techdept_crm_presales_pipeline_tour", login="crm_presales"
+        )
+        self.assertEqual(
+            set(self._line(lead, "2.2").document_ids.mapped("name")),
+            {"医院网络需求说明书", "医院机房勘察表"},
+        )
+        self.assertEqual(self._line(lead, "2.2").state, "done")
+
+    def test_each_sees_only_his_buttons(self):
+        lead = self._lead(name="税务局数据中心扩容")
+        self._through_stage_2(lead)
+        bundle = self._deliver(lead, "3.2")
+        bundle.with_user(self.user_presales).action_approval_submit()
+        bundle.with_user(self.user_director).action_approval_approve()
+        bundle.with_user(self.user_sales).action_approval_approve()
+        self.assertEqual(bundle.approval_current_user_ids, self.user_gm)
+        url = f"/odoo/action-techdept_crm_stages.techdept_lead_item_action/{bundle.id}"
+        self.start_tour(
+            url, "techdept_crm_submitter_buttons_tour", login="crm_presales"
+        )
+        self.start_tour(url, "techdept_crm_approver_buttons_tour", login="crm_gm")
+        self.assertEqual(bundle.approval_state, "approved")

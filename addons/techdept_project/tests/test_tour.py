@@ -123,3 +123,26 @@ class TestProjectTours(HttpCase, TechdeptProjectCase):
         self.assertEqual(acceptance.approval_state, "approved")
         self.assertEqual(acceptance.om_project_id.techdept_kind, "om")
         self.assertEqual(self.emp_e1.parent_id, self.emp_a)
+
+    def test_implementation_manager_plans_from_the_pool(self):
+        project = self.env["project.project"].create(
+            {
+                "name": "数据中心扩容",
+                "techdept_kind": "implementation",
+                "techdept_implementation_manager_id": self.emp_b.id,
+            }
+        )
+        self.env["techdept.assignment"].create(
+            {"project_id": project.id, "employee_id": self.emp_e1.id}
+        )
+        self.assertFalse(self.user_b.has_group("hr.group_hr_user"))
+        self.start_tour(
+            "/odoo/action-techdept_project.techdept_pool_engineer_action",
+            "techdept_project_pool_planning_tour",
+            login="prj_impl_manager",
+        )
+        assignment = project.techdept_assignment_ids.filtered(
+            lambda a: a.employee_id == self.emp_e2
+        )
+        self.assertEqual(assignment.state, "active")
+        self.assertEqual(self.emp_e2.parent_id, self.emp_b)

@@ -35,3 +35,39 @@ registry.category("web_tour.tours").add("techdept_appraisal_score_tour", {
         },
     ],
 });
+
+// The director opens an approved form: he may reopen it, not acknowledge
+// it; its computed items say how they were computed.
+registry.category("web_tour.tours").add("techdept_appraisal_director_buttons_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button[name='action_approval_reopen']:contains('重新打开')",
+        },
+        {
+            trigger: ".o_form_view:not(:has(button[name='action_acknowledge'])):not(:has(button[name='action_approval_approve']))",
+        },
+        {
+            trigger: ".o_field_widget[name='line_ids'] td[name='computation']:contains('期间共2条工作日志')",
+        },
+    ],
+});
+
+// The appraised employee acknowledges his approved form; he has no
+// approval button.
+registry.category("web_tour.tours").add("techdept_appraisal_employee_buttons_tour", {
+    steps: () => [
+        {
+            trigger: ".o_field_widget[name='line_ids'] td[name='computation']:contains('没有文件获批准')",
+        },
+        {
+            trigger: ".o_form_view:not(:has(button[name='action_approval_reopen'])):not(:has(button[name='action_approval_approve'])):not(:has(button[name='action_approval_cancel']))",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button[name='action_acknowledge']:contains('确认')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('已确认')",
+        },
+    ],
+});

@@ -161,3 +161,73 @@ registry.category("web_tour.tours").add("techdept_crm_gate_dialog_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("techdept_crm_presales_pipeline_tour", {
+    steps: () => [
+        {
+            trigger: ".o_searchview .o_facet_values:contains('我的售前')",
+        },
+        {
+            trigger: `.o_kanban_record:contains('${LEAD}')`,
+        },
+        {
+            trigger: ".o_kanban_view:not(:has(.o_kanban_record:contains('港口安防升级')))",
+        },
+        {
+            trigger: `.o_kanban_record:contains('${LEAD}')`,
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name='techdept_stage_guidance']:contains('本阶段'):contains('深度接触'):contains('2.2'):contains('交付人')",
+        },
+        {
+            trigger: ".o_notebook .nav-link:contains('检查清单')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name='techdept_item_ids'] .o_data_row:contains('2.2') button[name='action_open']",
+            run: "click",
+        },
+        ...addDocument("客户需求说明书", "医院网络需求说明书", 1),
+        ...addDocument("勘察表", "医院机房勘察表", 2),
+        {
+            trigger: ".modal .modal-footer .o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            trigger: ".o_field_widget[name='techdept_item_ids'] .o_data_row:contains('2.2'):contains('完成')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("techdept_crm_submitter_buttons_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button[name='action_approval_cancel']:contains('撤回')",
+        },
+        {
+            trigger: ".o_form_view:not(:has(button[name='action_approval_approve'])):not(:has(button[name='action_approval_reject']))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("techdept_crm_approver_buttons_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button[name='action_approval_reject']:contains('驳回')",
+        },
+        {
+            trigger: ".o_form_view:not(:has(button[name='action_approval_cancel'])):not(:has(button[name='action_approval_submit']))",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button[name='action_approval_approve']:contains('批准')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('已批准')",
+        },
+    ],
+});

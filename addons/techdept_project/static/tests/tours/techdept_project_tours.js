@@ -119,3 +119,41 @@ registry.category("web_tour.tours").add("techdept_project_acceptance_tour", {
         },
     ],
 });
+
+// The implementation manager plans from the engineer pool: he sees who is
+// free this week and next, and assigns a free engineer to his project.
+registry.category("web_tour.tours").add("techdept_project_pool_planning_tour", {
+    steps: () => [
+        {
+            trigger: ".o_list_view .o_data_row:contains('Prj Engineer1'):contains('项目中'):contains('数据中心扩容')",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains('Prj Engineer2'):contains('空闲'):contains('售后工程师'), .o_list_view .o_data_row:contains('Prj Engineer2'):contains('空闲'):contains('驻场运维工程师')",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains('Prj Engineer2') button[name='action_assign']",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name='employee_id'] input",
+        },
+        {
+            trigger: ".modal .o_field_widget[name='project_id'] input",
+            run: "edit 数据中心扩容",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('数据中心扩容')",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains('Prj Engineer2'):contains('项目中'):contains('数据中心扩容')",
+        },
+    ],
+});
