@@ -471,6 +471,18 @@ class TechdeptApprovalLine(models.Model):
     )
     can_remind = fields.Boolean(string="May Remind", compute="_compute_can_collaborate")
 
+    @api.depends("step_id.name", "step_label", "added_from_line_id")
+    @api.depends_context("lang")
+    def _compute_step_name(self):
+        # An added approver shares his step; his line says so in the
+        # reader's language.
+        result = super()._compute_step_name()
+        for line in self.filtered("added_from_line_id"):
+            line.step_name = self.env._(
+                "%(step)s (added approver)", step=line.step_name
+            )
+        return result
+
     @api.depends("res_model")
     def _compute_res_model_id(self):
         IrModel = self.env["ir.model"]
@@ -1212,9 +1224,6 @@ class TechdeptApprovalMixin(models.AbstractModel):
                     "res_id": self.id,
                     "chain_id": line.chain_id.id,
                     "step_id": line.step_id.id,
-                    "step_name": self.env._(
-                        "%(step)s (added approver)", step=line.step_name
-                    ),
                     "sequence": line.sequence,
                     "round": line.round,
                     "approval_mode": "any",
