@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 
+from ..exceptions import ApprovalRefusal
 from .techdept_guard import join_names
 
 
@@ -318,13 +319,40 @@ class TechdeptApprovalLine(models.Model):
         }
 
     def action_approve(self):
+        self._approval_check_open()
         for line in self:
             line._record().action_approval_approve()
         return True
 
     def action_reject(self):
         self.ensure_one()
+        self._approval_check_open()
         return self._record().action_approval_reject()
+
+    def _approval_check_open(self):
+        """A step decided meanwhile (by a colleague of an "any" step, in
+        another window) is not decided again: the decision on the record
+        would fall on its next step."""
+        for line in self:
+            if line.state == "pending":
+                continue
+            if line.state in ("approved", "rejected"):
+                decider = line.sudo().acted_by_id
+                raise ApprovalRefusal(
+                    self.env._(
+                        "Step %(step)s of %(record)s was already decided by %(user)s.",
+                        step=line.step_name,
+                        record=line.res_name,
+                        user=decider.name or self.env._("someone else"),
+                    )
+                )
+            raise ApprovalRefusal(
+                self.env._(
+                    "Step %(step)s of %(record)s is not open for review.",
+                    step=line.step_name,
+                    record=line.res_name,
+                )
+            )
 
     def _record(self):
         self.ensure_one()

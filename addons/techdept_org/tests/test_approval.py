@@ -7,6 +7,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from ..exceptions import ApprovalRefusal
 from .common import TechdeptOrgCase
 
 # Budgets measured on Odoo 18.0; they do not grow with the number of records.
@@ -465,6 +466,41 @@ class TestApprovalEngine(TechdeptOrgCase):
         self.assertEqual(len(done), 1)
         self.assertEqual(done.author_id, other.partner_id)
         self.assertEqual(self._todo_users(record), self.user_sales)
+
+    def test_a_step_decided_meanwhile_is_not_decided_again(self):
+        """Two approvers of an "any" step open it in My Approvals; the
+        second one's click does not fall on the next step, which is his
+        too, but says who decided."""
+        other = new_test_user(
+            self.env, login="td_quick", name="Quick Colleague", groups="base.group_user"
+        )
+        self.chain.step_ids[0].write(
+            {
+                "approver_type": "users",
+                "user_ids": [Command.set((self.user_director | other).ids)],
+                "approval_mode": "any",
+            }
+        )
+        self.chain.step_ids[1].write(
+            {
+                "approver_type": "users",
+                "user_ids": [Command.set(self.user_director.ids)],
+            }
+        )
+        record = self._record()
+        record.action_approval_submit()
+        first = record.approval_line_ids.sorted("sequence")[0]
+        seen = first.with_user(self.user_director)
+        first.with_user(other).action_approve()
+        with self.assertRaisesRegex(
+            ApprovalRefusal, "was already decided by Quick Colleague"
+        ):
+            seen.action_approve()
+        with self.assertRaisesRegex(ApprovalRefusal, "already decided"):
+            seen.action_reject()
+        second = record.approval_line_ids.sorted("sequence")[1]
+        self.assertEqual(second.state, "pending")
+        self.assertFalse(second.decision_ids)
 
     def test_reopen_by_the_director_with_a_reason(self):
         record = self._record()
