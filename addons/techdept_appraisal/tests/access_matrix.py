@@ -431,19 +431,20 @@ MATRIX = {
         "gm_office":              ".... .... .... .r--",
     },
     # The engineer's assignment to a project: planned by the project's
-    # implementation manager, the O&M manager and the director; managers read
-    # them all, an engineer his own and his projects'.
+    # implementation manager, the O&M manager and the director. Who works on
+    # which project is no secret: every employee reads them all (a project
+    # user outside the department opens projects too).
     "techdept.assignment": {
         #                          own  team othr dept
-        "engineer":               "-r-- ---- .... .---",
-        "presales_engineer":      ".... .... ---- .---",
+        "engineer":               "-r-- -r-- .... .r--",
+        "presales_engineer":      ".... .... -r-- .r--",
         "presales_manager":       ".... .... .... .r--",
         "implementation_manager": ".... crwd .... .rwd",
         "om_manager":             ".... crwd .... .rwd",
         "supervision_manager":    ".... .... .... .r--",
         "director":               ".... .... .... .rwd",
-        "sales":                  ".... .... .... .---",
-        "commerce":               ".... .... ---- .---",
+        "sales":                  ".... .... .... .r--",
+        "commerce":               ".... .... -r-- .r--",
         "gm_office":              ".... .... .... .---",
     },
     # An acceptance of a project the person works on: as handovers.
