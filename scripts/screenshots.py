@@ -58,9 +58,8 @@ class Shot:
 
     ``path`` is the web client's URL path, where ``{id}`` stands for the
     record found by ``record`` (a model and a domain, searched as the user
-    himself, newest first). ``clicks`` are CSS selectors clicked in turn once
-    the view is idle; ``ready`` are CSS selectors that must all be present
-    before the shot. ``report`` names a QWeb PDF report printed for the
+    himself, newest first); ``ready`` are CSS selectors that must all be
+    present before the shot. ``report`` names a QWeb PDF report printed for the
     record instead of a web page.
     """
 
@@ -70,7 +69,6 @@ class Shot:
     caption_en: str
     path: str = ""
     record: tuple = ()
-    clicks: tuple = ()
     ready: tuple = ()
     report: str = ""
 
@@ -484,18 +482,6 @@ def save_debug(devtools, session, path):
         log(f"(no screenshot of the failure: {error})")
 
 
-def click(devtools, session, shot, selector):
-    expression = (
-        f"(s => {{ const el = document.querySelector(s); if (el) el.click(); "
-        f"return !!el; }})({json.dumps(selector)})"
-    )
-    result = devtools.send(
-        "Runtime.evaluate", session, expression=expression, returnByValue=True
-    )
-    if not result.get("result", {}).get("value"):
-        raise Failure(f"{shot.name}: nothing to click at {selector}")
-
-
 def take_page(devtools, base, sid, shot, url, debug_png):
     context = devtools.send("Target.createBrowserContext")["browserContextId"]
     target = devtools.send(
@@ -529,9 +515,6 @@ def take_page(devtools, base, sid, shot, url, debug_png):
         )
         devtools.send("Page.navigate", session, url=url)
         wait_idle(devtools, session, shot, debug_png)
-        for selector in shot.clicks:
-            click(devtools, session, shot, selector)
-            wait_idle(devtools, session, shot, debug_png)
         # No caret blinking in a field the form focused.
         devtools.send(
             "Runtime.evaluate",
