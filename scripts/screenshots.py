@@ -166,6 +166,10 @@ IDLE_JS = """
     if (document.querySelector('.o_loading_indicator, .o-loading, .o_blockUI')) {
         return 'busy: the web client is loading';
     }
+    const notification = document.querySelector('.o_notification');
+    if (notification) {
+        return 'busy: a notification shows: ' + notification.innerText.slice(0, 500);
+    }
     const missing = ready.filter(s => !document.querySelector(s));
     return missing.length ? 'busy: missing ' + missing.join(', ') : 'idle';
 })(%s)
@@ -240,6 +244,31 @@ def check_database(args):
             f"database {args.db} does not hold the suite's addons {args.addons} "
             f"installed: {result.stderr.strip() or result.stdout.strip()}"
         )
+
+
+# Odoo's bus replays to a new web client what it sent in its last TIMEOUT
+# seconds (odoo/addons/bus/models/bus.py): the demo's own notices, would the
+# shots follow the install at once.
+BUS_REPLAY = 50
+
+
+def wait_for_bus_replay(db):
+    """Sleeps until the newest notification of the bus is older than what it
+    replays, so that no demo notice pops up in a shot."""
+    query = (
+        "SELECT EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - max(create_date)) "
+        "FROM bus_bus"
+    )
+    result = subprocess.run(
+        ["psql", "-d", db, "-tAc", query], capture_output=True, text=True
+    )
+    if result.returncode:
+        raise Failure(f"cannot read the bus of {db}: {result.stderr.strip()}")
+    age = float(result.stdout.strip() or "inf")
+    if age < BUS_REPLAY + 5:
+        wait = BUS_REPLAY + 5 - age
+        log(f"Waiting {wait:.0f}s for the demo's notices to age out of the bus")
+        time.sleep(wait)
 
 
 def odoo_command(args):
@@ -637,8 +666,11 @@ def run(args):
         check_database(args)
     else:
         create_database(args, args.logdir)
+    wait_for_bus_replay(args.db)
     server_log = args.logdir / "odoo.log"
     server_log.unlink(missing_ok=True)
+    for stale in args.logdir.glob("*-failed.png"):
+        stale.unlink()
     odoo = chromium = devtools = None
     with tempfile.TemporaryDirectory(prefix="techdept-shots-") as tmp:
         workdir = Path(tmp)
