@@ -4,7 +4,7 @@
 # whose work it is, in headless Chromium. See scripts/screenshots.py.
 #   ./scripts/screenshots.sh                      # fresh database techdept_screenshots
 #   ./scripts/screenshots.sh --reuse-db techdept  # an existing demo database
-#   ./scripts/screenshots.sh --only my-approvals  # one shot
+#   ./scripts/screenshots.sh --reuse-db techdept --only my-approvals  # one shot
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
