@@ -14,11 +14,13 @@ from .techdept_project_phase import PROJECT_KINDS
 
 # Raised by the force wizard once it checked who forces and why.
 PHASE_FORCE_FLAG = "techdept_force_phase"
-# Set by the server: where a project comes from, and who works on it.
+# Set by the server: where a project comes from, and who works on it; the
+# deliverables checklist is a report of the project's documents.
 _SERVER_FIELDS = {
     "techdept_lead_id",
     "techdept_origin_project_id",
     "techdept_member_user_ids",
+    "techdept_deliverable_ids",
 }
 # Anyone in the company may use Projects: the project's lists of records that
 # only some groups read (see the access rights) are limited to those groups,
