@@ -445,7 +445,7 @@ MATRIX = {
         "director":               ".... .... .... .rwd",
         "sales":                  ".... .... .... .r--",
         "commerce":               ".... .... -r-- .r--",
-        "gm_office":              ".... .... .... .---",
+        "gm_office":              ".... .... .... .r--",
     },
     # An acceptance of a project the person works on: as handovers.
     "techdept.acceptance": {
