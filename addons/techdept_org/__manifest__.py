@@ -27,6 +27,7 @@
         "data/techdept.calendar.year.csv",
         "data/techdept.calendar.day.csv",
         "data/techdept_notice_data.xml",
+        "data/techdept_report_template_data.xml",
         "views/techdept_duty_views.xml",
         "views/hr_job_views.xml",
         "views/hr_department_views.xml",
@@ -41,6 +42,8 @@
         "views/techdept_notice_views.xml",
         "views/techdept_approval_escalation_views.xml",
         "views/techdept_approval_collab_views.xml",
+        "views/techdept_progress_report_views.xml",
+        "report/techdept_report_digest.xml",
     ],
     "demo": [
         "demo/techdept_org_demo.xml",

@@ -64,8 +64,10 @@ def password(user):
     return user.login + "x" * (8 - len(user.login))
 
 
-# Public methods that only open a view or a wizard: they may answer with an
-# action (the wizard, or the view, checks what matters), never change data.
+# Public methods that only open a view or a wizard, or print: they may answer
+# with an action (the wizard, or the view, checks what matters), never change
+# the records tried. The current period's report they open is the caller's
+# own.
 NAVIGATION = {
     "action_approval_bulk_reject",
     "action_techdept_force_stage",
@@ -84,6 +86,9 @@ NAVIGATION = {
     "action_assign",
     "action_upload",
     "action_open_document",
+    "action_open_current",
+    "action_print_pdf",
+    "action_download_xlsx",
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -280,6 +285,9 @@ class TestRpcForgery(HttpCase, AppraisalCase):
             )
         )
         cls.records["crm.team"] = cls.env["crm.team"].search([], limit=1)
+        cls.records["techdept.progress.report"] = cls.env[
+            "techdept.progress.report"
+        ]._techdept_ensure_reports(date(2026, 11, 4), cls.emp_eng)
         cls.won = won
 
     @classmethod
@@ -858,6 +866,11 @@ class TestRpcForgery(HttpCase, AppraisalCase):
                 "action": "reopen",
                 "comment": "Please",
             },
+            "techdept.progress.report.review.wizard": {
+                "report_id": self.records["techdept.progress.report"].id,
+                "comment": "Please",
+            },
+            "techdept.report.digest.wizard": {"date": "2026-11-04"},
         }
         # Read-only views (the pool, the checklists) have no write date.
         dated = {
@@ -903,7 +916,11 @@ class TestRpcForgery(HttpCase, AppraisalCase):
                     )
                     self.assertIn(
                         answer["result"].get("type"),
-                        ("ir.actions.act_window", "ir.actions.act_url"),
+                        (
+                            "ir.actions.act_window",
+                            "ir.actions.act_url",
+                            "ir.actions.report",
+                        ),
                     )
         # The suite's actions were all tried, and nothing changed.
         for method in (

@@ -21,3 +21,6 @@ from . import techdept_calendar
 from . import techdept_notice
 from . import techdept_approval_escalation
 from . import techdept_approval_collab
+from . import techdept_periodic
+from . import techdept_report_template
+from . import techdept_progress_report
