@@ -28,6 +28,7 @@
         "data/techdept.calendar.day.csv",
         "data/techdept_notice_data.xml",
         "data/techdept_report_template_data.xml",
+        "data/techdept_training_data.xml",
         "views/techdept_duty_views.xml",
         "views/hr_job_views.xml",
         "views/hr_department_views.xml",
@@ -43,6 +44,7 @@
         "views/techdept_approval_escalation_views.xml",
         "views/techdept_approval_collab_views.xml",
         "views/techdept_progress_report_views.xml",
+        "views/techdept_training_views.xml",
         "report/techdept_report_digest.xml",
     ],
     "demo": [

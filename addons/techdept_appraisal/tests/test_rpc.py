@@ -89,6 +89,9 @@ NAVIGATION = {
     "action_open_current",
     "action_print_pdf",
     "action_download_xlsx",
+    "action_techdept_training",
+    "action_open_sessions",
+    "action_open_materials",
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -288,6 +291,30 @@ class TestRpcForgery(HttpCase, AppraisalCase):
         cls.records["techdept.progress.report"] = cls.env[
             "techdept.progress.report"
         ]._techdept_ensure_reports(date(2026, 11, 4), cls.emp_eng)
+        cls.records["hr.employee"] = cls.emp_eng
+        cls.records["hr.employee.public"] = cls.env["hr.employee.public"].browse(
+            cls.emp_eng.id
+        )
+        cls.records["techdept.training.plan"] = cls.env[
+            "techdept.training.plan"
+        ].create(
+            {
+                "name": "Training plan",
+                "date_from": date(2026, 11, 1),
+                "date_to": date(2026, 12, 31),
+                "line_ids": [Command.create({"name": "Cameras", "hours": 2.0})],
+            }
+        )
+        cls.records["techdept.training.session"] = cls.env[
+            "techdept.training.session"
+        ].create(
+            {
+                "name": "Cameras",
+                "date": "2026-11-04 06:00:00",
+                "hours": 2.0,
+                "attendance_ids": [Command.create({"employee_id": cls.emp_eng.id})],
+            }
+        )
         cls.won = won
 
     @classmethod

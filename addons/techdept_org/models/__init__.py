@@ -24,3 +24,4 @@ from . import techdept_approval_collab
 from . import techdept_periodic
 from . import techdept_report_template
 from . import techdept_progress_report
+from . import techdept_training

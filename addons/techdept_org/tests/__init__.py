@@ -14,4 +14,5 @@ from . import test_notice
 from . import test_lang
 from . import test_roles
 from . import test_progress_report
+from . import test_training
 from . import test_report_tour
