@@ -7,3 +7,4 @@ from . import crm_lead
 from . import techdept_lead_stage_entry
 from . import techdept_worklog
 from . import crm_team
+from . import techdept_progress_report

@@ -7,3 +7,4 @@ from . import test_integrity
 from . import test_lang
 from . import test_defaults
 from . import test_stage_history
+from . import test_report_figures
