@@ -16,10 +16,12 @@
         "security/ir.model.access.csv",
         "security/techdept_project_security.xml",
         "security/techdept_project_after_sales_security.xml",
+        "security/techdept_onsite_report_security.xml",
         "data/techdept_project_phase_data.xml",
         "data/techdept_project_chain_data.xml",
         "data/techdept_project_approval_chain_data.xml",
         "data/ir_cron_data.xml",
+        "data/techdept_onsite_report_data.xml",
         "views/techdept_project_phase_views.xml",
         "views/techdept_handover_views.xml",
         "views/techdept_assignment_views.xml",
@@ -31,9 +33,11 @@
         "views/techdept_pool_engineer_views.xml",
         "wizard/techdept_phase_force_wizard_views.xml",
         "views/techdept_project_menus.xml",
+        "views/techdept_onsite_report_views.xml",
     ],
     "demo": [
         "demo/techdept_project_demo.xml",
+        "demo/techdept_routine_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

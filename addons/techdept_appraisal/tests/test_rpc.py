@@ -92,6 +92,7 @@ NAVIGATION = {
     "action_techdept_training",
     "action_open_sessions",
     "action_open_materials",
+    "action_techdept_onsite_reports",
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -315,6 +316,15 @@ class TestRpcForgery(HttpCase, AppraisalCase):
                 "attendance_ids": [Command.create({"employee_id": cls.emp_eng.id})],
             }
         )
+        cls.om_project.write(
+            {
+                "techdept_onsite_engineer_ids": [Command.set(cls.emp_eng.ids)],
+                "techdept_onsite_report_frequency": "weekly",
+            }
+        )
+        cls.records["techdept.onsite.report"] = cls.env[
+            "techdept.onsite.report"
+        ]._techdept_ensure_reports(date(2026, 11, 4), cls.om_project)
         cls.won = won
 
     @classmethod

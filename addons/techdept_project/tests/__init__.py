@@ -6,3 +6,4 @@ from . import test_access
 from . import test_lang
 from . import test_pool
 from . import test_deliverables
+from . import test_routines
