@@ -2,7 +2,7 @@
     "name": "Technical Department: Appraisal",
     "summary": "Monthly appraisals, grades, PDF and XLSX reports, project bonus "
     "pools and expense budgets",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Human Resources/Appraisals",
     "website": "https://github.com/techdept-suite/techdept",
     "author": "techdept suite contributors",

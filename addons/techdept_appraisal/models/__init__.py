@@ -3,3 +3,4 @@ from . import techdept_kpi_template
 from . import techdept_appraisal_period
 from . import techdept_appraisal
 from . import techdept_bonus
+from . import techdept_appraisal_routines

@@ -8,3 +8,4 @@ from . import test_working_calendar
 from . import test_access_matrix
 from . import test_forgery
 from . import test_demo_language
+from . import test_routine_kpis

@@ -1,14 +1,14 @@
 import { registry } from "@web/core/registry";
 
-// The O&M manager scores an engineer's monthly form, marks it scored and
-// submits it to the technical director.
+// The O&M manager scores each of the seven items of an engineer's monthly
+// form, marks it scored and submits it to the technical director.
 registry.category("web_tour.tours").add("techdept_appraisal_score_tour", {
     steps: () => [
         {
             trigger: ".o_list_view .o_data_row td:contains('Ap Engineer2')",
             run: "click",
         },
-        ...[1, 2, 3, 4, 5].flatMap((row) => [
+        ...[1, 2, 3, 4, 5, 6, 7].flatMap((row) => [
             {
                 trigger: `.o_field_widget[name='line_ids'] .o_data_row:nth-child(${row}) td[name='score']`,
                 run: "click",
