@@ -57,7 +57,10 @@ class TestRoutineKpis(TransactionCase):
             "dept_presales",
         )
         cls.user_eng, cls.emp_eng = person(
-            "rk_engineer", "techdept_org.group_engineer", "aftersales_engineer", "dept_om"
+            "rk_engineer",
+            "techdept_org.group_engineer",
+            "aftersales_engineer",
+            "dept_om",
         )
         cls.user_eng2, cls.emp_eng2 = person(
             "rk_engineer2", "techdept_org.group_engineer", "onsite_engineer", "dept_om"
@@ -150,7 +153,9 @@ class TestTemplateMigration(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        spec = importlib.util.spec_from_file_location("techdept_kpi_migration", MIGRATION)
+        spec = importlib.util.spec_from_file_location(
+            "techdept_kpi_migration", MIGRATION
+        )
         cls.migration = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(cls.migration)
 
@@ -177,7 +182,10 @@ class TestTemplateMigration(TransactionCase):
             }
         )
         Data.search(
-            [("module", "=", "techdept_appraisal"), ("name", "=like", f"kpi_template_{key}%")]
+            [
+                ("module", "=", "techdept_appraisal"),
+                ("name", "=like", f"kpi_template_{key}%"),
+            ]
         ).unlink()
         Data.create(
             [

@@ -77,9 +77,9 @@ class TechdeptProgressReportFigure(models.Model):
     def _techdept_key_label(self):
         if self.kind == "worklog_hours":
             kinds = dict(
-                self.env["techdept.worklog"]._fields["kind"]._description_selection(
-                    self.env
-                )
+                self.env["techdept.worklog"]
+                ._fields["kind"]
+                ._description_selection(self.env)
             )
             return kinds.get(self.key, self.key)
         return super()._techdept_key_label()

@@ -561,9 +561,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 lambda env, round_=round_, steps=steps: env._(
                     "Submitted for review (round %(round)s): %(steps)s.",
                     round=round_,
-                    steps=" → ".join(
-                        steps.with_context(lang=env.lang).mapped("name")
-                    ),
+                    steps=" → ".join(steps.with_context(lang=env.lang).mapped("name")),
                 ),
                 subtype_xmlid="mail.mt_note",
             )

@@ -121,9 +121,7 @@ class TechdeptProgressReport(models.Model):
         help="Who reviews the report: the managers the policy names for its "
         "author on its date.",
     )
-    review_progress = fields.Char(
-        string="Reviewed", compute="_compute_review_summary"
-    )
+    review_progress = fields.Char(string="Reviewed", compute="_compute_review_summary")
     can_write = fields.Boolean(compute="_compute_can_act")
     can_withdraw = fields.Boolean(compute="_compute_can_act")
     can_review = fields.Boolean(
@@ -207,7 +205,10 @@ class TechdeptProgressReport(models.Model):
                 ]
             )
         )
-        domain = [("state", "=", "submitted"), ("id", "in", reviews.subselect("report_id"))]
+        domain = [
+            ("state", "=", "submitted"),
+            ("id", "in", reviews.subselect("report_id")),
+        ]
         if (operator == "=") == value:
             return domain
         return ["!", *expression.normalize_domain(domain)]
@@ -360,7 +361,9 @@ class TechdeptProgressReport(models.Model):
         records it is called on do not matter (a menu calls it on none)."""
         employee = self.env.user.employee_id
         if not employee:
-            raise UserError(self.env._("You have no employee record: nothing to report."))
+            raise UserError(
+                self.env._("You have no employee record: nothing to report.")
+            )
         today = fields.Date.context_today(self)
         reports = self._techdept_ensure_reports(today, employee)
         if not reports:
@@ -583,8 +586,7 @@ class TechdeptProgressReport(models.Model):
         if not_draft:
             raise UserError(
                 self.env._(
-                    "%(report)s is %(state)s: its figures are those of its "
-                    "submission.",
+                    "%(report)s is %(state)s: its figures are those of its submission.",
                     report=not_draft[0].display_name,
                     state=not_draft[0]._techdept_state_label(),
                 )
@@ -847,7 +849,11 @@ class TechdeptProgressReport(models.Model):
             )
             report.date_reminded = fields.Datetime.now()
         self.env["techdept.progress.report.review"].sudo().search(
-            [("state", "=", "pending"), ("deadline", "<", today), ("is_late", "=", False)]
+            [
+                ("state", "=", "pending"),
+                ("deadline", "<", today),
+                ("is_late", "=", False),
+            ]
         ).write({"is_late": True})
 
     def write(self, vals):
@@ -863,7 +869,10 @@ class TechdeptProgressReport(models.Model):
         for command in commands or ():
             if not isinstance(command, (list, tuple)) or not command:
                 raise ValidationError(
-                    self.env._("%(value)s is not a change of sections.", value=repr(command)[:60])
+                    self.env._(
+                        "%(value)s is not a change of sections.",
+                        value=repr(command)[:60],
+                    )
                 )
             code = command[0]
             target = command[1] if len(command) > 1 else None
@@ -970,7 +979,9 @@ class TechdeptProgressReportSection(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_client(self):
         if not is_server(self.env):
-            raise UserError(self.env._("The sections of a report come from its template."))
+            raise UserError(
+                self.env._("The sections of a report come from its template.")
+            )
 
 
 class TechdeptProgressReportFigure(models.Model):

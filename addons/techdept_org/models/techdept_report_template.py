@@ -38,8 +38,7 @@ class TechdeptReportTemplate(models.Model):
     remind_days = fields.Integer(
         string="Remind Working Days Before",
         default=1,
-        help="The author gets a to-do this many working days before the report "
-        "is due.",
+        help="The author gets a to-do this many working days before the report is due.",
     )
     review_days = fields.Integer(
         string="Working Days to Review",

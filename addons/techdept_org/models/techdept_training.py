@@ -409,7 +409,9 @@ class TechdeptTrainingSession(models.Model):
         ):
             if self.env.user not in _training_managers(self.env):
                 raise AccessError(
-                    self.env._("Only the managers in charge of training hand a session over.")
+                    self.env._(
+                        "Only the managers in charge of training hand a session over."
+                    )
                 )
         return super().write(vals)
 
@@ -498,7 +500,9 @@ class TechdeptTrainingSession(models.Model):
             .filtered(lambda d: d.knowledge_base)
         )
         if not documents:
-            raise UserError(self.env._("No material of these sessions waits to be archived."))
+            raise UserError(
+                self.env._("No material of these sessions waits to be archived.")
+            )
         documents.action_document_archive()
         return True
 
@@ -542,7 +546,9 @@ class TechdeptTrainingAttendance(models.Model):
     @api.depends("session_id", "employee_id")
     def _compute_display_name(self):
         for line in self:
-            line.display_name = f"{line.employee_id.name or ''} · {line.session_id.name or ''}"
+            line.display_name = (
+                f"{line.employee_id.name or ''} · {line.session_id.name or ''}"
+            )
 
     @api.constrains("hours", "attended")
     def _check_hours(self):

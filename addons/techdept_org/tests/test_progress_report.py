@@ -32,7 +32,9 @@ class ReportCase(TechdeptOrgCase):
     def _reports(self, day=MONDAY):
         with freeze_time(day):
             self.Report._cron_progress_reports()
-        return self.Report.search([("period_start", "<=", day), ("period_end", ">=", day)])
+        return self.Report.search(
+            [("period_start", "<=", day), ("period_end", ">=", day)]
+        )
 
     def _report(self, employee, day=MONDAY):
         return self._reports(day).filtered(lambda r: r.employee_id == employee)
@@ -64,7 +66,9 @@ class TestProgressReport(ReportCase):
         )
         mine = reports.filtered(lambda r: r.employee_id == self.emp_engineer)
         self.assertEqual(mine.template_id, self.template)
-        self.assertEqual((mine.period_start, mine.period_end), (MONDAY, date(2026, 6, 14)))
+        self.assertEqual(
+            (mine.period_start, mine.period_end), (MONDAY, date(2026, 6, 14))
+        )
         self.assertEqual(mine.deadline, date(2026, 6, 12))
         self.assertEqual(len(mine.section_ids), 3)
         manager = reports.filtered(lambda r: r.employee_id == self.emp_a)
@@ -97,9 +101,13 @@ class TestProgressReport(ReportCase):
         self.assertFalse(review.on_behalf)
         self.assertFalse(review.is_late)
         self.assertEqual(review.comment, "Good week.")
-        self.assertFalse(report.activity_ids.filtered(lambda a: a.user_id == self.user_a))
+        self.assertFalse(
+            report.activity_ids.filtered(lambda a: a.user_id == self.user_a)
+        )
         self.assertIn("Good week.", report.message_ids[0].body)
-        self.assertEqual(report.message_ids[0].partner_ids, self.user_engineer.partner_id)
+        self.assertEqual(
+            report.message_ids[0].partner_ids, self.user_engineer.partner_id
+        )
 
     def test_the_manager_acting_on_the_report_date_reviews(self):
         # A is away on the 12th, the report's date: B (his deputy) reviews.
@@ -121,7 +129,8 @@ class TestProgressReport(ReportCase):
         with freeze_time("2026-06-15"):
             self.assertTrue(report.with_user(self.user_b).can_review)
             self.assertIn(
-                report, self.Report.with_user(self.user_b).search([("can_review", "=", True)])
+                report,
+                self.Report.with_user(self.user_b).search([("can_review", "=", True)]),
             )
             report.with_user(self.user_b).action_review()
         review = report.review_ids
@@ -144,7 +153,9 @@ class TestProgressReport(ReportCase):
             self.Report._cron_progress_reports()
         todo = report.activity_ids
         self.assertEqual(len(todo), 1, "one reminder, however often the job runs")
-        self.assertEqual((todo.user_id, todo.date_deadline), (self.user_engineer, date(2026, 6, 12)))
+        self.assertEqual(
+            (todo.user_id, todo.date_deadline), (self.user_engineer, date(2026, 6, 12))
+        )
         with freeze_time("2026-06-15"):
             self.Report._cron_progress_reports()
             self.assertTrue(report.is_late)
@@ -155,7 +166,9 @@ class TestProgressReport(ReportCase):
             self.assertTrue(report.is_late, "submitted after its day: late")
             self.assertFalse(report.is_missing)
             self.assertNotIn(report, self.Report.search([("is_missing", "=", True)]))
-        self.assertFalse(report.activity_ids.filtered(lambda a: a.user_id == self.user_engineer))
+        self.assertFalse(
+            report.activity_ids.filtered(lambda a: a.user_id == self.user_engineer)
+        )
 
     def test_overdue_review_is_late(self):
         report = self._submit(self.emp_engineer, self.user_engineer, date(2026, 6, 10))
@@ -207,8 +220,13 @@ class TestProgressReport(ReportCase):
         with self.assertRaises(AccessError):
             onsite.with_user(self.user_engineer).read(["state"])
         # The O&M manager reads his group's, not the presales manager.
-        om_reads = self.Report.with_user(self.user_a).search([("id", "in", reports.ids)])
-        self.assertEqual(om_reads, mine | onsite | reports.filtered(lambda r: r.employee_id == self.emp_a))
+        om_reads = self.Report.with_user(self.user_a).search(
+            [("id", "in", reports.ids)]
+        )
+        self.assertEqual(
+            om_reads,
+            mine | onsite | reports.filtered(lambda r: r.employee_id == self.emp_a),
+        )
         presales_reads = self.Report.with_user(self.user_presales_mgr).search(
             [("id", "in", reports.ids)]
         )
@@ -216,18 +234,22 @@ class TestProgressReport(ReportCase):
         with self.assertRaises(AccessError):
             mine.with_user(self.user_presales_mgr).section_ids.read(["body"])
         self.assertEqual(
-            self.Report.with_user(self.user_director).search([("id", "in", reports.ids)]),
+            self.Report.with_user(self.user_director).search(
+                [("id", "in", reports.ids)]
+            ),
             reports,
         )
         # B reads A's group while he acts for him.
         self._leave(self.emp_a, date(2026, 6, 8), date(2026, 6, 12))
         with freeze_time("2026-06-10"):
             self.assertIn(
-                mine, self.Report.with_user(self.user_b).search([("id", "in", reports.ids)])
+                mine,
+                self.Report.with_user(self.user_b).search([("id", "in", reports.ids)]),
             )
         with freeze_time("2026-06-22"):
             self.assertNotIn(
-                mine, self.Report.with_user(self.user_b).search([("id", "in", reports.ids)])
+                mine,
+                self.Report.with_user(self.user_b).search([("id", "in", reports.ids)]),
             )
 
     def test_digest_sheet(self):
@@ -261,7 +283,9 @@ class TestProgressReport(ReportCase):
         self.assertEqual(set(by_name), {"Td Engineer", "Td Onsite"})
         header = [cell.value for cell in sheet[2]]
         done = header.index("Done This Period")
-        self.assertEqual(by_name["Td Engineer"][done], "Done This Period: Cabled rack 3.")
+        self.assertEqual(
+            by_name["Td Engineer"][done], "Done This Period: Cabled rack 3."
+        )
         self.assertEqual(by_name["Td Onsite"][header.index("Missing")], "Yes")
         figures = list(book.worksheets[1].iter_rows(min_row=2, values_only=True))
         self.assertTrue(figures)
@@ -299,9 +323,11 @@ class TestProgressReportIntegrity(RefusalMixin, ReportCase):
             self.assertRefused(
                 AccessError,
                 SERVER,
-                lambda vals=vals: report.with_user(self.user_engineer)
-                .with_context(**HOSTILE_CONTEXT)
-                .write(vals),
+                lambda vals=vals: (
+                    report.with_user(self.user_engineer)
+                    .with_context(**HOSTILE_CONTEXT)
+                    .write(vals)
+                ),
                 records=report,
                 fields=["state", "is_late", "deadline", "employee_id"],
             )
@@ -327,9 +353,11 @@ class TestProgressReportIntegrity(RefusalMixin, ReportCase):
         self.assertRefused(
             UserError,
             "cannot be changed",
-            lambda: section.with_user(self.user_engineer)
-            .with_context(**HOSTILE_CONTEXT)
-            .write({"body": "Rewritten."}),
+            lambda: (
+                section.with_user(self.user_engineer)
+                .with_context(**HOSTILE_CONTEXT)
+                .write({"body": "Rewritten."})
+            ),
             records=section,
             fields=["body"],
         )
@@ -391,13 +419,20 @@ class TestProgressReportIntegrity(RefusalMixin, ReportCase):
 
     def test_only_a_reviewer_reviews(self):
         report = self._submit(self.emp_engineer, self.user_engineer, date(2026, 6, 10))
-        for user in (self.user_engineer, self.user_onsite, self.user_b, self.user_director):
+        for user in (
+            self.user_engineer,
+            self.user_onsite,
+            self.user_b,
+            self.user_director,
+        ):
             self.assertRefused(
                 UserError,
                 "not yours to review",
-                lambda user=user: report.with_user(user)
-                .with_context(**HOSTILE_CONTEXT)
-                .action_review("Seen."),
+                lambda user=user: (
+                    report.with_user(user)
+                    .with_context(**HOSTILE_CONTEXT)
+                    .action_review("Seen.")
+                ),
                 records=report,
                 fields=["state", "review_progress"],
             )
@@ -413,11 +448,15 @@ class TestProgressReportIntegrity(RefusalMixin, ReportCase):
         report = self._submit(self.emp_engineer, self.user_engineer, date(2026, 6, 10))
         figure = report.figure_ids[:1]
         review = report.review_ids
-        Figure = self.env["techdept.progress.report.figure"].with_user(self.user_engineer)
+        Figure = self.env["techdept.progress.report.figure"].with_user(
+            self.user_engineer
+        )
         self.assertRefused(
             AccessError,
             "You are not allowed|created by the system only",
-            lambda: Figure.create({"report_id": report.id, "kind": "approvals_decided", "value": 99}),
+            lambda: Figure.create(
+                {"report_id": report.id, "kind": "approvals_decided", "value": 99}
+            ),
             model="techdept.progress.report.figure",
         )
         self.assertRefused(
@@ -447,10 +486,12 @@ class TestProgressReportIntegrity(RefusalMixin, ReportCase):
         self.assertRefused(
             AccessError,
             "not allowed to delete",
-            lambda: self._report(self.emp_onsite)
-            .section_ids[:1]
-            .with_user(self.user_onsite)
-            .unlink(),
+            lambda: (
+                self._report(self.emp_onsite)
+                .section_ids[:1]
+                .with_user(self.user_onsite)
+                .unlink()
+            ),
             model="techdept.progress.report.section",
         )
 
@@ -476,7 +517,11 @@ class TestProgressReportDigestPdf(HttpCase):
         )
         manager.lang = "zh_CN"
         engineer, emp_engineer = techdept_person(
-            self.env, "pdf_engineer", "techdept_org.group_engineer", "onsite_engineer", "dept_om"
+            self.env,
+            "pdf_engineer",
+            "techdept_org.group_engineer",
+            "onsite_engineer",
+            "dept_om",
         )
         emp_engineer.name = "郑凯"
         Report = self.env["techdept.progress.report"]

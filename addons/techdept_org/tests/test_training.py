@@ -78,7 +78,9 @@ class TestTraining(RefusalMixin, TechdeptOrgCase):
         self.assertRefused(
             UserError,
             "cannot be changed",
-            lambda: plan.with_user(self.user_presales_mgr).write({"date_to": date(2027, 1, 31)}),
+            lambda: plan.with_user(self.user_presales_mgr).write(
+                {"date_to": date(2027, 1, 31)}
+            ),
             records=plan,
             fields=["date_to"],
         )
@@ -140,7 +142,10 @@ class TestTraining(RefusalMixin, TechdeptOrgCase):
         with freeze_time("2026-07-15"):
             self.env["techdept.progress.report"]._cron_progress_reports()
         report = self.env["techdept.progress.report"].search(
-            [("employee_id", "=", self.emp_engineer.id), ("period_start", "=", date(2026, 7, 13))]
+            [
+                ("employee_id", "=", self.emp_engineer.id),
+                ("period_start", "=", date(2026, 7, 13)),
+            ]
         )
         report.with_user(self.user_engineer).action_fill_figures()
         figure = report.figure_ids.filtered(lambda f: f.kind == "training_hours")
@@ -241,16 +246,22 @@ class TestTraining(RefusalMixin, TechdeptOrgCase):
         material_type = self.env.ref("techdept_org.document_type_training_material_om")
         self.assertEqual(action["context"]["default_type_id"], material_type.id)
         Document = self.env["techdept.document"]
-        material = Document.with_user(self.user_a).with_context(action["context"]).create(
-            {"name": "Camera maintenance slides"}
+        material = (
+            Document.with_user(self.user_a)
+            .with_context(action["context"])
+            .create({"name": "Camera maintenance slides"})
         )
-        material.attachment_ids = self.env["ir.attachment"].with_user(self.user_a).create(
-            {
-                "name": "slides.txt",
-                "datas": base64.b64encode(b"clean the dome"),
-                "res_model": material._name,
-                "res_id": material.id,
-            }
+        material.attachment_ids = (
+            self.env["ir.attachment"]
+            .with_user(self.user_a)
+            .create(
+                {
+                    "name": "slides.txt",
+                    "datas": base64.b64encode(b"clean the dome"),
+                    "res_model": material._name,
+                    "res_id": material.id,
+                }
+            )
         )
         self.assertEqual(session.document_count, 1)
         # An engineer reads the materials, adds none.
@@ -263,9 +274,11 @@ class TestTraining(RefusalMixin, TechdeptOrgCase):
         self.assertRefused(
             UserError,
             "no access to the record",
-            lambda: Document.with_user(self.user_engineer)
-            .with_context(action["context"])
-            .create({"name": "My notes"}),
+            lambda: (
+                Document.with_user(self.user_engineer)
+                .with_context(action["context"])
+                .create({"name": "My notes"})
+            ),
             model="techdept.document",
         )
         session.with_user(self.user_a).action_archive_materials()

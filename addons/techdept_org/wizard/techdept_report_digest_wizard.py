@@ -23,8 +23,7 @@ class TechdeptReportDigestWizard(models.TransientModel):
         string="Week Of",
         required=True,
         default=lambda self: self._default_date(),
-        help="Any day of the week: its weekly reports, and the daily ones of "
-        "its days.",
+        help="Any day of the week: its weekly reports, and the daily ones of its days.",
     )
     department_id = fields.Many2one(
         "hr.department", help="Only the reports of this department and those under it."
@@ -121,9 +120,7 @@ class TechdeptReportDigestWizard(models.TransientModel):
         self.ensure_one()
         _ = self.env._
         reports = self.report_ids
-        states = dict(
-            reports._fields["state"]._description_selection(self.env)
-        )
+        states = dict(reports._fields["state"]._description_selection(self.env))
         sections = []
         for report in reports:
             for section in report.section_ids:

@@ -1,1 +1,2 @@
 from . import demo_story
+from . import routine_story

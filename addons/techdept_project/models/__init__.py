@@ -13,4 +13,3 @@ from . import techdept_pool_engineer
 from . import techdept_project_deliverable
 from . import techdept_onsite_report
 from . import techdept_progress_report
-from . import project_routine_demo

@@ -1,7 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.techdept_org.models.techdept_guard import as_server, is_server, join_names
+from odoo.addons.techdept_org.models.techdept_guard import (
+    as_server,
+    is_server,
+    join_names,
+)
 from odoo.addons.techdept_org.models.techdept_periodic import FREQUENCIES
 
 # What an on-site engineer writes; the rest of the report is the server's.
@@ -64,7 +68,9 @@ class TechdeptOnsiteReport(models.Model):
         help="The on-site engineer who submitted the report.",
     )
     work_done = fields.Text(string="Work Done")
-    incidents = fields.Text(help="Faults and incidents of the period, and what was done.")
+    incidents = fields.Text(
+        help="Faults and incidents of the period, and what was done."
+    )
     repair_ids = fields.Many2many(
         "techdept.repair",
         "techdept_onsite_report_repair_rel",
@@ -107,11 +113,15 @@ class TechdeptOnsiteReport(models.Model):
     @api.depends("approval_state", "project_id.techdept_onsite_engineer_ids")
     def _compute_can_write(self):
         for report in self:
-            report.can_write = report.approval_state in (
-                "draft",
-                "rejected",
-                "cancelled",
-            ) and report._techdept_is_writer()
+            report.can_write = (
+                report.approval_state
+                in (
+                    "draft",
+                    "rejected",
+                    "cancelled",
+                )
+                and report._techdept_is_writer()
+            )
 
     def _techdept_submitted_domain(self):
         return [("approval_state", "in", ("pending", "approved"))]
@@ -120,7 +130,9 @@ class TechdeptOnsiteReport(models.Model):
 
     def _techdept_is_writer(self):
         self.ensure_one()
-        return self.env.user in self.sudo().project_id.techdept_onsite_engineer_ids.user_id
+        return (
+            self.env.user in self.sudo().project_id.techdept_onsite_engineer_ids.user_id
+        )
 
     def _techdept_check_writer(self):
         if is_server(self.env):
@@ -148,7 +160,9 @@ class TechdeptOnsiteReport(models.Model):
 
     def _check_repairs(self):
         for report in self.sudo():
-            foreign = report.repair_ids.filtered(lambda r: r.project_id != report.project_id)
+            foreign = report.repair_ids.filtered(
+                lambda r, report=report: r.project_id != report.project_id
+            )
             if foreign:
                 raise ValidationError(
                     self.env._(
@@ -161,8 +175,8 @@ class TechdeptOnsiteReport(models.Model):
     # Review by the O&M manager (the approval engine)
 
     def _approval_submittable(self):
-        return super()._approval_submittable().filtered(
-            lambda r: r._techdept_is_writer()
+        return (
+            super()._approval_submittable().filtered(lambda r: r._techdept_is_writer())
         )
 
     def _approval_check_submit(self):
@@ -278,9 +292,12 @@ class TechdeptOnsiteReport(models.Model):
                 ("date_reminded", "=", False),
             ]
         ):
-            if report._techdept_working_days_left(
-                report.deadline, report.company_id, today
-            ) > 1:
+            if (
+                report._techdept_working_days_left(
+                    report.deadline, report.company_id, today
+                )
+                > 1
+            ):
                 continue
             for user in report.project_id.techdept_onsite_engineer_ids.user_id:
                 report.activity_schedule(
@@ -317,7 +334,9 @@ class TechdeptOnsiteReport(models.Model):
             "name": self.env._("On-site Reports"),
         }
         if len(reports) == 1:
-            return dict(action, res_id=reports.id, view_mode="form", views=[(False, "form")])
+            return dict(
+                action, res_id=reports.id, view_mode="form", views=[(False, "form")]
+            )
         return dict(action, view_mode="list,form", domain=[("id", "in", reports.ids)])
 
 
@@ -366,7 +385,9 @@ class ProjectProject(models.Model):
     def _check_techdept_onsite_report_due_days(self):
         if any(p.techdept_onsite_report_due_days < 0 for p in self):
             raise ValidationError(
-                self.env._("The on-site reports' working days of grace cannot be negative.")
+                self.env._(
+                    "The on-site reports' working days of grace cannot be negative."
+                )
             )
 
     def action_techdept_onsite_reports(self):

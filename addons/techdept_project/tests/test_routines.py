@@ -23,7 +23,11 @@ class TestProjectRoutines(RefusalMixin, TechdeptProjectCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.user_e3, cls.emp_e3 = techdept_person(
-            cls.env, "prj_engineer3", "techdept_org.group_engineer", "aftersales_engineer", "dept_om"
+            cls.env,
+            "prj_engineer3",
+            "techdept_org.group_engineer",
+            "aftersales_engineer",
+            "dept_om",
         )
         Project = cls.env["project.project"].with_user(cls.user_director)
         cls.cloud = Project.create(
@@ -100,7 +104,9 @@ class TestProjectRoutines(RefusalMixin, TechdeptProjectCase):
         )
         with freeze_time("2026-06-12"):
             report.with_user(self.user_e2).action_review("Rack 3 done.")
-        self.assertEqual(report.state, "submitted", "the other project manager still reads")
+        self.assertEqual(
+            report.state, "submitted", "the other project manager still reads"
+        )
         self.assertEqual(report.review_progress, "1/2")
         with freeze_time("2026-06-15"):
             report.with_user(self.user_e3).action_review()
@@ -128,7 +134,11 @@ class TestProjectRoutines(RefusalMixin, TechdeptProjectCase):
         with freeze_time(day):
             self.Onsite._cron_onsite_reports()
         return self.Onsite.search(
-            [("project_id", "=", self.service.id), ("period_start", "<=", day), ("period_end", ">=", day)]
+            [
+                ("project_id", "=", self.service.id),
+                ("period_start", "<=", day),
+                ("period_end", ">=", day),
+            ]
         )
 
     def _repair(self, project=None):
@@ -147,7 +157,10 @@ class TestProjectRoutines(RefusalMixin, TechdeptProjectCase):
 
     def test_onsite_report_written_on_site_reviewed_by_the_om_manager(self):
         report = self._onsite()
-        self.assertEqual((report.period_start, report.deadline), (date(2026, 6, 8), date(2026, 6, 16)))
+        self.assertEqual(
+            (report.period_start, report.deadline),
+            (date(2026, 6, 8), date(2026, 6, 16)),
+        )
         self.assertEqual(self._onsite(), report, "once per period")
         repair = self._repair()
         report.with_user(self.user_e2).write(
@@ -198,7 +211,9 @@ class TestProjectRoutines(RefusalMixin, TechdeptProjectCase):
             report.with_user(self.user_e2).work_done = "Inspection."
             report.with_user(self.user_e2).action_approval_submit()
         self.assertTrue(report.is_late)
-        self.assertFalse(report.activity_ids.filtered(lambda a: a.user_id == self.user_e2))
+        self.assertFalse(
+            report.activity_ids.filtered(lambda a: a.user_id == self.user_e2)
+        )
 
     def test_onsite_report_integrity(self):
         report = self._onsite()
@@ -219,9 +234,11 @@ class TestProjectRoutines(RefusalMixin, TechdeptProjectCase):
         self.assertRefused(
             AccessError,
             SERVER,
-            lambda: report.with_user(self.user_e2)
-            .with_context(techdept_server=True)
-            .write({"is_late": False, "deadline": date(2026, 12, 31)}),
+            lambda: (
+                report.with_user(self.user_e2)
+                .with_context(techdept_server=True)
+                .write({"is_late": False, "deadline": date(2026, 12, 31)})
+            ),
             records=report,
             fields=["is_late", "deadline"],
         )
@@ -239,8 +256,10 @@ class TestProjectRoutines(RefusalMixin, TechdeptProjectCase):
             records=report,
             fields=["approval_state"],
         )
-        other = self.env["project.project"].with_user(self.user_director).create(
-            {"name": "O&M: other", "techdept_kind": "om"}
+        other = (
+            self.env["project.project"]
+            .with_user(self.user_director)
+            .create({"name": "O&M: other", "techdept_kind": "om"})
         )
         foreign = (
             self.env["techdept.repair"]
@@ -257,8 +276,10 @@ class TestProjectRoutines(RefusalMixin, TechdeptProjectCase):
         self.assertRefused(
             ValidationError,
             "is not a repair of",
-            lambda: report.with_user(self.user_e2).sudo().write(
-                {"repair_ids": [Command.set(foreign.ids)]}
+            lambda: (
+                report.with_user(self.user_e2)
+                .sudo()
+                .write({"repair_ids": [Command.set(foreign.ids)]})
             ),
             records=report,
             fields=["repair_ids"],

@@ -36,8 +36,7 @@ REVIEWS = {
     "group": "quality",
     "source": "reports_reviewed_on_time",
     "target": 100.0,
-    "guide": "Share of the team's progress reports reviewed within their review "
-    "days.",
+    "guide": "Share of the team's progress reports reviewed within their review days.",
 }
 # template: ({item number: (weight shipped before, weight shipped now)},
 #            [(new item number, sequence, values)])
@@ -103,7 +102,9 @@ def _migrate_template(env, key, shipped, additions):
     }
     as_shipped = set(lines) == {item for item in items.values() if item} and all(
         item and not float_compare(item.weight, before, 2)
-        for item, (before, _after) in zip(items.values(), shipped.values())
+        for item, (before, _after) in zip(
+            items.values(), shipped.values(), strict=False
+        )
     )
     share = 100.0 - NEW_WEIGHT * len(additions)
     if as_shipped:

@@ -77,8 +77,8 @@ ONSITE_TEXT = [
 ]
 
 
-class ProjectProject(models.Model):
-    _inherit = "project.project"
+class TechdeptProjectDemo(models.AbstractModel):
+    _inherit = "techdept.project.demo"
 
     @api.model
     def _techdept_demo_routines(self):
@@ -304,7 +304,9 @@ class ProjectProject(models.Model):
         ).create(
             {
                 "employee_id": ref("techdept_org.employee_om_manager_demo").id,
-                "deputy_id": ref("techdept_org.employee_implementation_manager_demo").id,
+                "deputy_id": ref(
+                    "techdept_org.employee_implementation_manager_demo"
+                ).id,
                 "department_id": ref("techdept_org.dept_om").id,
                 "date_from": last_monday,
                 "date_to": last_monday + timedelta(days=6),
@@ -312,7 +314,9 @@ class ProjectProject(models.Model):
             }
         )
         presales = ref("techdept_org.employee_presales_engineer_demo")
-        self._techdept_demo_worklog(presales, mondays + [today - timedelta(days=today.weekday())])
+        self._techdept_demo_worklog(
+            presales, mondays + [today - timedelta(days=today.weekday())]
+        )
         Report = self.env["techdept.progress.report"]
         # Last month: one report late, one never written.
         late_week = mondays[1] if len(mondays) > 2 else mondays[0]
@@ -321,7 +325,9 @@ class ProjectProject(models.Model):
         unread = ref("techdept_org.employee_presales_engineer_demo")
         for index, monday in enumerate(mondays):
             reports = Report._techdept_ensure_reports(monday).sorted(
-                lambda r: r.employee_id.techdept_role in self._techdept_demo_manager_roles()
+                lambda r: (
+                    r.employee_id.techdept_role in self._techdept_demo_manager_roles()
+                )
             )
             for number, report in enumerate(reports):
                 author = report.employee_id
@@ -392,7 +398,11 @@ class ProjectProject(models.Model):
             values = {"names": "、".join(team.mapped("name")) or "全体"}
         else:
             texts = WEEKLY_TEXT.get(role, WEEKLY_TEXT["implementation_engineer"])
-            values = {"week": week + 2, "percent": 40 + 10 * week, "count": 3 + number % 4}
+            values = {
+                "week": week + 2,
+                "percent": 40 + 10 * week,
+                "count": 3 + number % 4,
+            }
         texts = [text.format(**values) for text in texts]
         sections = report.with_user(author.user_id).section_ids
         for section, text in zip(sections, texts, strict=False):
