@@ -319,15 +319,17 @@ class TechdeptApprovalLine(models.Model):
         }
 
     def action_approve(self):
+        records = [line._record() for line in self]
         self._approval_check_open()
-        for line in self:
-            line._record().action_approval_approve()
+        for record in records:
+            record.action_approval_approve()
         return True
 
     def action_reject(self):
         self.ensure_one()
+        record = self._record()
         self._approval_check_open()
-        return self._record().action_approval_reject()
+        return record.action_approval_reject()
 
     def _approval_check_open(self):
         """A step decided meanwhile (by a colleague of an "any" step, in
