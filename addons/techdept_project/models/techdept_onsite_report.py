@@ -8,6 +8,8 @@ from odoo.addons.techdept_org.models.techdept_guard import (
 )
 from odoo.addons.techdept_org.models.techdept_periodic import FREQUENCIES
 
+from .project_project import HANDOVER_READERS
+
 # What an on-site engineer writes; the rest of the report is the server's.
 _CONTENT_FIELDS = {"work_done", "incidents", "repair_ids", "site_changes"}
 
@@ -356,16 +358,23 @@ class ProjectProject(models.Model):
         help="An on-site report is due this many working days after its "
         "period's last working day.",
     )
+    # Read by those who read the reports (other project users open projects).
     techdept_onsite_report_ids = fields.One2many(
-        "techdept.onsite.report", "project_id", string="On-site Report List"
+        "techdept.onsite.report",
+        "project_id",
+        string="On-site Report List",
+        groups=HANDOVER_READERS,
     )
     techdept_onsite_report_count = fields.Integer(
-        string="On-site Report Count", compute="_compute_techdept_onsite_counts"
+        string="On-site Report Count",
+        compute="_compute_techdept_onsite_counts",
+        groups=HANDOVER_READERS,
     )
     techdept_onsite_late_count = fields.Integer(
         string="Late On-site Reports",
         compute="_compute_techdept_onsite_counts",
         help="On-site reports submitted late or still missing.",
+        groups=HANDOVER_READERS,
     )
 
     def _compute_techdept_onsite_counts(self):
