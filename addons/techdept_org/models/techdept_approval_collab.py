@@ -113,41 +113,6 @@ class TechdeptApprovalChain(models.Model):
             hours = 0
         return hours if hours > 0 else DEFAULT_REMINDER_HOURS
 
-    @api.model
-    def _techdept_demo_collab(self):
-        """Demo data: implementation documents may be forwarded within the
-        department and are copied to the O&M manager; two plans wait for the
-        technical director, one through an approver added after the
-        implementation manager, and its author reminded him."""
-        ref = self.env.ref
-        author = ref("techdept_org.user_project_manager_demo")
-        manager = ref("techdept_org.user_implementation_manager_demo")
-        director = ref("techdept_org.user_director_demo")
-        (
-            ref("techdept_org.chain_implementation_document")
-            | ref("techdept_org.chain_implementation_document_countersign")
-        ).write(
-            {
-                "allow_add_approver": True,
-                "forward_policy": "department",
-                "cc_user_ids": [
-                    Command.set(ref("techdept_org.user_om_manager_demo").ids)
-                ],
-            }
-        )
-        plan = ref("techdept_org.document_relocation_plan_demo").with_user(author)
-        plan.action_approval_submit()
-        plan.with_user(manager).action_approval_approve("方案可行，请技术总监会签。")
-        training = ref("techdept_org.document_training_plan_demo").with_user(author)
-        training.action_approval_submit()
-        training.with_user(manager)._approval_add_approver(
-            director,
-            "after",
-            "全员培训涉及运维组和实施组，请技术总监会签。",
-            "培训内容和课时安排合理。",
-        )
-        training._approval_remind()
-
 
 class TechdeptApprovalStep(models.Model):
     _inherit = "techdept.approval.step"

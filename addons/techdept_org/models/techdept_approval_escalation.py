@@ -335,38 +335,6 @@ class TechdeptApprovalLine(models.Model):
         self._techdept_notify("escalated", pending=holders, others=targets)
         return True
 
-    # Demo data
-
-    @api.model
-    def _techdept_demo_escalation(self, document_id):
-        """Demo data: submit ``document_id`` as if three weeks ago, then run
-        the escalation: its reviewer's deputy is reminded and the review
-        escalates. The notices wait for the disabled demo robot."""
-        robot = self.env.ref("techdept_org.notice_robot_demo")
-        if self.env["res.lang"]._lang_get("zh_CN"):
-            robot.lang = "zh_CN"
-        document = self.env["techdept.document"].browse(document_id)
-        author = document.author_id
-        attachment = (
-            self.env["ir.attachment"]
-            .with_user(author)
-            .create({"name": "service-report.txt", "raw": "巡检结果：正常\n".encode()})
-        )
-        document.with_user(author).attachment_ids = attachment
-        document.with_user(author).action_approval_submit()
-        line = document.approval_line_ids.filtered(lambda ln: ln.state == "pending")
-        opened = fields.Date.subtract(fields.Date.context_today(self), days=21)
-        deadline = line._approval_deadline(opened)
-        line.sudo().write(
-            {
-                "date_open": fields.Datetime.subtract(fields.Datetime.now(), days=21),
-                "deadline": deadline,
-            }
-        )
-        # Its "step opened" notice was queued today, with today's deadline.
-        self.env["techdept.notice"].sudo().search([("line_id", "=", line.id)]).unlink()
-        self._cron_escalate()
-
     # Robot notices
 
     def _techdept_robot(self, users):
