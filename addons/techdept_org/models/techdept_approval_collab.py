@@ -15,7 +15,9 @@ from odoo.osv import expression
 from odoo.tools import SQL, formatLang
 from odoo.tools.safe_eval import safe_eval
 
+from ..exceptions import ApprovalRefusal
 from .techdept_guard import as_server, join_names
+from .techdept_lang import in_lang_of, user_lang
 
 REMINDER_PARAM = "techdept_org.approval_reminder_hours"
 DEFAULT_REMINDER_HOURS = 24
@@ -157,6 +159,7 @@ class TechdeptApprovalStep(models.Model):
     )
 
     @api.depends("condition_domain", "chain_id.model")
+    @api.depends_context("lang")
     def _compute_condition_description(self):
         for step in self:
             step.condition_description = (
@@ -209,11 +212,14 @@ class TechdeptApprovalStep(models.Model):
     def _condition(self):
         """The condition as a domain (empty: always)."""
         self.ensure_one()
-        if not self.condition_domain:
+        return self._parse_condition(self.condition_domain)
+
+    @api.model
+    def _parse_condition(self, condition):
+        """``condition`` (a step's text) as a domain (empty: always)."""
+        if not condition:
             return []
-        domain = safe_eval(
-            self.condition_domain, self.env["ir.rule"].sudo()._eval_context()
-        )
+        domain = safe_eval(condition, self.env["ir.rule"].sudo()._eval_context())
         if not isinstance(domain, list | tuple):
             raise ValueError(self.env._("A condition is a list of criteria."))
         return list(domain)
@@ -236,13 +242,18 @@ class TechdeptApprovalStep(models.Model):
 
     def _condition_text(self):
         self.ensure_one()
-        model = self.chain_id.model
+        return self._describe_condition(self.chain_id.model, self.condition_domain)
+
+    @api.model
+    def _describe_condition(self, model, condition):
+        """``condition`` on records of ``model`` in words, in the
+        environment's language (the text itself when it cannot be read)."""
         try:
-            tokens = expression.normalize_domain(self._condition())
+            tokens = expression.normalize_domain(self._parse_condition(condition))
         except (ValueError, SyntaxError, NameError, TypeError):
-            return self.condition_domain
+            return condition
         if not model or model not in self.env:
-            return self.condition_domain
+            return condition
         Model = self.env[model]
 
         def parse(index):
@@ -268,7 +279,7 @@ class TechdeptApprovalStep(models.Model):
         try:
             return parse(0)[0] if tokens else ""
         except (KeyError, IndexError, ValueError, TypeError):
-            return self.condition_domain
+            return condition
 
     def _condition_leaf_text(self, Model, leaf):
         path, operator, value = leaf
@@ -384,9 +395,17 @@ class TechdeptApprovalLine(models.Model):
         index=True,
         ondelete="cascade",
     )
+    condition_domain = fields.Char(
+        string="Step Condition",
+        readonly=True,
+        help="The step's condition when the review started.",
+    )
+    condition_held = fields.Boolean(
+        readonly=True, help="The step's condition held when the review started."
+    )
     condition_note = fields.Char(
         string="Condition",
-        readonly=True,
+        compute="_compute_condition_note",
         help="Whether the step's condition held when the review started.",
     )
     cc_user_ids = fields.Many2many(
@@ -436,17 +455,30 @@ class TechdeptApprovalLine(models.Model):
     )
     can_remind = fields.Boolean(string="May Remind", compute="_compute_can_collaborate")
 
+    @api.depends("condition_domain", "condition_held", "res_model")
+    @api.depends_context("lang")
+    def _compute_condition_note(self):
+        Step = self.env["techdept.approval.step"]
+        for line in self:
+            if not line.condition_domain:
+                line.condition_note = False
+                continue
+            condition = Step._describe_condition(line.res_model, line.condition_domain)
+            line.condition_note = (
+                self.env._("required, %(condition)s", condition=condition)
+                if line.condition_held
+                else self.env._("not required, %(condition)s", condition=condition)
+            )
+
+    # An added approver's step: its step's name, in the reader's language.
     @api.depends("step_id.name", "step_label", "added_from_line_id")
     @api.depends_context("lang")
     def _compute_step_name(self):
-        # An added approver shares his step; his line says so in the
-        # reader's language.
-        result = super()._compute_step_name()
+        super()._compute_step_name()
         for line in self.filtered("added_from_line_id"):
             line.step_name = self.env._(
                 "%(step)s (added approver)", step=line.step_name
             )
-        return result
 
     @api.depends("res_model")
     def _compute_res_model_id(self):
@@ -532,7 +564,7 @@ class TechdeptApprovalLine(models.Model):
         """Refuse steps the current user may not decide now."""
         for line in self:
             if not line.can_review:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Step %(step)s of %(record)s is not yours to review now.",
                         step=line.step_name,
@@ -805,12 +837,8 @@ class TechdeptApprovalMixin(models.AbstractModel):
         else:
             values["state"] = "skipped"
         if step.condition_domain:
-            condition = step.condition_description
-            values["condition_note"] = (
-                self.env._("required, %(condition)s", condition=condition)
-                if applies
-                else self.env._("not required, %(condition)s", condition=condition)
-            )
+            values["condition_domain"] = step.condition_domain
+            values["condition_held"] = applies
         return values
 
     def _approval_next_approvers(self, line):
@@ -853,13 +881,13 @@ class TechdeptApprovalMixin(models.AbstractModel):
     def _approval_notify_copied(self, users, message):
         """Notify the people copied (not the one acting), each in his
         language: ``message(record)`` gives the text, ``record`` being
-        ``self`` in that language."""
+        ``self`` in that language (read what it names through it)."""
         self.ensure_one()
         users = (users - self.env.user).sudo()
         by_lang = {}
         for user in users:
-            by_lang.setdefault(user.lang or self.env.lang, self.env["res.users"])
-            by_lang[user.lang or self.env.lang] |= user
+            lang = user_lang(user)
+            by_lang[lang] = by_lang.get(lang, self.env["res.users"]) | user
         for lang, group in by_lang.items():
             record = self.with_context(lang=lang)
             record.sudo().message_notify(
@@ -879,7 +907,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
             line.cc_user_ids,
             lambda record: record.env._(
                 "Step %(step)s of %(record)s is open for review by %(approvers)s.",
-                step=line.step_name,
+                step=line.with_context(lang=record.env.lang).step_name,
                 record=record.display_name,
                 approvers=join_names(record.env, approvers.mapped("name")),
             ),
@@ -896,7 +924,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 line.cc_user_ids,
                 lambda record: record.env._(
                     "Step %(step)s of %(record)s: %(state)s by %(user)s.",
-                    step=line.step_name,
+                    step=line.with_context(lang=record.env.lang).step_name,
                     record=record.display_name,
                     state=dict(
                         line._fields["state"]._description_selection(record.env)
@@ -931,9 +959,9 @@ class TechdeptApprovalMixin(models.AbstractModel):
                     user=self.env.user.name,
                     record=rec.display_name,
                     steps=" → ".join(
-                        lines.filtered(lambda ln: ln.state != "skipped").mapped(
-                            "step_name"
-                        )
+                        lines.with_context(lang=rec.env.lang)
+                        .filtered(lambda ln: ln.state != "skipped")
+                        .mapped("step_name")
                     ),
                 ),
             )
@@ -952,7 +980,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 line.cc_user_ids,
                 lambda rec, line=line: rec.env._(
                     "Step %(step)s of %(record)s: the review was withdrawn.",
-                    step=line.step_name,
+                    step=line.with_context(lang=rec.env.lang).step_name,
                     record=rec.display_name,
                 ),
             )
@@ -1047,7 +1075,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
         line = self._approval_pending_line()
         chain = line.chain_id
         if action == "forward" and chain.forward_policy == "none":
-            raise UserError(
+            raise ApprovalRefusal(
                 self.env._(
                     "Chain %(chain)s does not let a step be forwarded.",
                     chain=chain.name,
@@ -1055,14 +1083,14 @@ class TechdeptApprovalMixin(models.AbstractModel):
             )
         if action == "add":
             if not chain.allow_add_approver:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Chain %(chain)s does not let approvers add one.",
                         chain=chain.name,
                     )
                 )
             if line.added_from_line_id or line.added_line_ids:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Step %(step)s already has an added approver: one per step.",
                         step=line.step_name,
@@ -1099,7 +1127,9 @@ class TechdeptApprovalMixin(models.AbstractModel):
         ``user`` (as the chain allows), saying why; audited."""
         self.ensure_one()
         if not (reason or "").strip():
-            raise UserError(self.env._("Say why you forward it: a reason is required."))
+            raise ApprovalRefusal(
+                self.env._("Say why you forward it: a reason is required.")
+            )
         line = self._approval_check_collaborate("forward")
         me = self.env.user
         holder = line._approval_holder_for(me)
@@ -1107,7 +1137,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
             policy = dict(
                 line.chain_id._fields["forward_policy"]._description_selection(self.env)
             )[line.chain_id.forward_policy]
-            raise UserError(
+            raise ApprovalRefusal(
                 self.env._(
                     "%(user)s cannot take step %(step)s of %(record)s: chain "
                     "%(chain)s forwards only within: %(policy)s, to someone not "
@@ -1134,11 +1164,11 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 "seen": self._approval_seen(),
             }
         )
-        self.message_post(
-            body=self.env._(
+        self._techdept_post(
+            lambda env: env._(
                 "%(who)s forwarded %(step)s to %(user)s: %(reason)s",
                 who=me.name,
-                step=line.step_name,
+                step=line.with_context(lang=env.lang).step_name,
                 user=user.name,
                 reason=reason,
             ),
@@ -1155,16 +1185,18 @@ class TechdeptApprovalMixin(models.AbstractModel):
         added approver decides next). Once per step, where the chain allows."""
         self.ensure_one()
         if not (reason or "").strip():
-            raise UserError(
+            raise ApprovalRefusal(
                 self.env._("Say why you add an approver: a reason is required.")
             )
         if position not in ("before", "after"):
-            raise UserError(self.env._("Say whether he decides before or after you."))
+            raise ApprovalRefusal(
+                self.env._("Say whether he decides before or after you.")
+            )
         line = self._approval_check_collaborate("add")
         me = self.env.user
         holder = line._approval_holder_for(me)
         if not line._approval_may_add(user, holder):
-            raise UserError(
+            raise ApprovalRefusal(
                 self.env._(
                     "%(user)s cannot be added to step %(step)s: choose an active "
                     "colleague who does not review it already (nor its submitter).",
@@ -1173,7 +1205,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 )
             )
         if position == "before" and line.approved_user_ids:
-            raise UserError(
+            raise ApprovalRefusal(
                 self.env._(
                     "Step %(step)s is approved by some of its approvers already: "
                     "add him after your decision.",
@@ -1189,6 +1221,8 @@ class TechdeptApprovalMixin(models.AbstractModel):
                     "res_id": self.id,
                     "chain_id": line.chain_id.id,
                     "step_id": line.step_id.id,
+                    # Named after its step when read (see _compute_step_name).
+                    "step_label": line.step_label,
                     "sequence": line.sequence,
                     "round": line.round,
                     "approval_mode": "any",
@@ -1226,23 +1260,23 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 "seen": self._approval_seen(),
             }
         )
-        self.message_post(
-            body=(
-                self.env._(
+        self._techdept_post(
+            lambda env: (
+                env._(
                     "%(who)s added %(user)s to %(step)s, to decide before him: "
                     "%(reason)s",
                     who=me.name,
                     user=user.name,
-                    step=line.step_name,
+                    step=line.with_context(lang=env.lang).step_name,
                     reason=reason,
                 )
                 if position == "before"
-                else self.env._(
+                else env._(
                     "%(who)s added %(user)s to %(step)s, to decide after him: "
                     "%(reason)s",
                     who=me.name,
                     user=user.name,
-                    step=line.step_name,
+                    step=line.with_context(lang=env.lang).step_name,
                     reason=reason,
                 )
             ),
@@ -1276,7 +1310,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                     "res_model_id": self.env["ir.model"]._get_id(self._name),
                     "res_id": self.id,
                     "activity_type_id": activity_type.id,
-                    "summary": self.env._("Review: %(step)s", step=line.step_name),
+                    "summary": in_lang_of(line, user)._approval_todo_summary(),
                     "user_id": user.id,
                     "date_deadline": line.deadline or fields.Date.context_today(self),
                     "techdept_approval_line_id": line.id,
@@ -1306,14 +1340,14 @@ class TechdeptApprovalMixin(models.AbstractModel):
     def _approval_remind(self):
         self.ensure_one()
         if self.approval_state != "pending":
-            raise UserError(
+            raise ApprovalRefusal(
                 self.env._(
                     "%(record)s is not in review: there is nobody to remind.",
                     record=self.display_name,
                 )
             )
         if self.approval_submitted_by_id != self.env.user:
-            raise UserError(
+            raise ApprovalRefusal(
                 self.env._(
                     "Only %(user)s, who submitted %(record)s, may remind its "
                     "approvers.",
@@ -1328,7 +1362,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
             line.date_last_reminder
             and line.date_last_reminder + timedelta(hours=hours) > now
         ):
-            raise UserError(
+            raise ApprovalRefusal(
                 self.env._(
                     "The approvers of %(step)s were reminded on %(date)s: remind "
                     "them again after %(next)s (once every %(hours)s hours).",
@@ -1355,18 +1389,21 @@ class TechdeptApprovalMixin(models.AbstractModel):
         line.write(
             {"reminder_count": line.reminder_count + 1, "date_last_reminder": now}
         )
-        self.message_post(
-            body=self.env._(
+        opened = (
+            fields.Datetime.context_timestamp(self, line.date_open).strftime(
+                "%Y-%m-%d %H:%M"
+            )
+            if line.date_open
+            else ""
+        )
+        self._techdept_post(
+            lambda env: env._(
                 "%(user)s reminds %(approvers)s: %(step)s has been waiting for "
                 "review since %(date)s.",
                 user=self.env.user.name,
-                approvers=join_names(self.env, waiting.mapped("name")),
-                step=line.step_name,
-                date=fields.Datetime.context_timestamp(self, line.date_open).strftime(
-                    "%Y-%m-%d %H:%M"
-                )
-                if line.date_open
-                else "",
+                approvers=join_names(env, waiting.mapped("name")),
+                step=line.with_context(lang=env.lang).step_name,
+                date=opened,
             ),
             partner_ids=recipients.partner_id.ids,
             subtype_xmlid="mail.mt_comment",

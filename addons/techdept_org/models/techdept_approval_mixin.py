@@ -519,7 +519,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 )
             steps = record._approval_steps(chain)
             if not steps:
-                raise UserError(
+                raise ApprovalUnassigned(
                     self.env._(
                         "No step of chain %(chain)s applies to %(record)s: check "
                         "the conditions of its steps.",

@@ -14,6 +14,8 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.modules import module as odoo_module
 
+from .techdept_lang import in_company_lang
+
 _logger = logging.getLogger(__name__)
 
 # Who reads a robot's webhook and signing secret.
@@ -148,7 +150,9 @@ class TechdeptNoticeRobot(models.Model):
             ).write(
                 {
                     "state": "cancelled",
-                    "last_error": self.env._("Queued while the robot was disabled."),
+                    "last_error": in_company_lang(self).env._(
+                        "Queued while the robot was disabled."
+                    ),
                 }
             )
         return result
@@ -409,7 +413,8 @@ class TechdeptNotice(models.Model):
 
     def _deliver(self):
         self.ensure_one()
-        robot = self.robot_id.sudo()
+        # Why it failed is kept as text: in the company's language.
+        robot = in_company_lang(self.robot_id.sudo())
         try:
             robot._post(json.loads(self.payload))
         except NoticeError as error:

@@ -6,9 +6,10 @@ from lxml import etree
 from odoo_test_helper import FakeModelLoader
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
+from ..exceptions import ApprovalRefusal, ApprovalUnassigned
 from .common import TechdeptOrgCase
 
 # Measured on Odoo 18.0; it does not grow with the number of pending steps.
@@ -329,7 +330,7 @@ class TestApprovalCollaboration(TechdeptOrgCase):
             .with_user(self.user_director)
             .create({"res_model": "res.partner", "res_ids": "[1]", "comment": "x"})
         )
-        with self.assertRaisesRegex(UserError, "Choose the records"):
+        with self.assertRaisesRegex(ApprovalRefusal, "Choose the records"):
             forged.action_confirm()
 
     def test_lists_and_forms_carry_the_buttons(self):
@@ -417,7 +418,9 @@ class TestApprovalCollaboration(TechdeptOrgCase):
         self.step_director.condition_domain = "[('amount', '<', 0)]"
         self.step_sales.condition_domain = "[('amount', '<', 0)]"
         step.condition_domain = "[('amount', '<', 0)]"
-        with self.assertRaisesRegex(UserError, "No step of chain Tester chain applies"):
+        with self.assertRaisesRegex(
+            ApprovalUnassigned, "No step of chain Tester chain applies"
+        ):
             self._submitted()
 
     # Supervisor steps (分级审批)
@@ -447,7 +450,7 @@ class TestApprovalCollaboration(TechdeptOrgCase):
             self._pending(self._submitted()).approver_ids, self.user_director
         )
         # At the top of the organisation nobody is above: a clear error.
-        with self.assertRaisesRegex(UserError, "Nobody can review"):
+        with self.assertRaisesRegex(ApprovalUnassigned, "Nobody can review"):
             self._submitted(self.user_director)
         with self.assertRaises(ValidationError) as caught:
             self.step_director.supervisor_level = 0
@@ -500,13 +503,13 @@ class TestApprovalCollaboration(TechdeptOrgCase):
             ],
         )
         # One addition per step; A cannot decide meanwhile.
-        with self.assertRaises(UserError):
+        with self.assertRaises(ApprovalRefusal):
             record.with_user(self.user_a).action_approval_approve()
         record.with_user(self.user_onsite).action_approval_approve()
         self.assertEqual(self._pending(record), line)
         self.assertEqual(self._todo_users(record), self.user_a)
         self.assertFalse(record.with_user(self.user_a).can_add_approver)
-        with self.assertRaisesRegex(UserError, "one per step"):
+        with self.assertRaisesRegex(ApprovalRefusal, "one per step"):
             record.with_user(self.user_a)._approval_add_approver(
                 self.user_b, "before", "again"
             )
@@ -541,7 +544,7 @@ class TestApprovalCollaboration(TechdeptOrgCase):
     def test_add_approver_refusals(self):
         self._om_first()
         record = self._submitted()
-        with self.assertRaisesRegex(UserError, "does not let approvers add"):
+        with self.assertRaisesRegex(ApprovalRefusal, "does not let approvers add"):
             record.with_user(self.user_a)._approval_add_approver(
                 self.user_b, "before", "x"
             )
@@ -552,20 +555,20 @@ class TestApprovalCollaboration(TechdeptOrgCase):
             self.user_plain,
             self.user_director,
         ):
-            with self.assertRaisesRegex(UserError, "may review step"):
+            with self.assertRaisesRegex(ApprovalRefusal, "may review step"):
                 record.with_user(user)._approval_add_approver(
                     self.user_onsite, "before", "x"
                 )
-            with self.assertRaises(UserError):
+            with self.assertRaises(ApprovalRefusal):
                 record.with_user(user).action_approval_add_approver()
-        with self.assertRaisesRegex(UserError, "reason is required"):
+        with self.assertRaisesRegex(ApprovalRefusal, "reason is required"):
             record.with_user(self.user_a)._approval_add_approver(
                 self.user_b, "before", " "
             )
         # Not the submitter, not himself, not a portal user.
         portal = new_test_user(self.env, login="td_portal", groups="base.group_portal")
         for user in (self.user_engineer, self.user_a, portal):
-            with self.assertRaisesRegex(UserError, "cannot be added"):
+            with self.assertRaisesRegex(ApprovalRefusal, "cannot be added"):
                 record.with_user(self.user_a)._approval_add_approver(
                     user, "before", "x"
                 )
@@ -608,7 +611,7 @@ class TestApprovalCollaboration(TechdeptOrgCase):
         )
         self.assertIn("forwarded", record.message_ids[0].body)
         self.assertFalse(record.with_user(self.user_a).can_approve)
-        with self.assertRaises(UserError):
+        with self.assertRaises(ApprovalRefusal):
             record.with_user(self.user_a).action_approval_approve()
         record.with_user(self.user_onsite).action_approval_approve()
         self.assertEqual(line.acted_by_id, self.user_onsite)
@@ -616,7 +619,9 @@ class TestApprovalCollaboration(TechdeptOrgCase):
     def test_forward_policies_and_refusals(self):
         self._om_first()
         record = self._submitted()
-        with self.assertRaisesRegex(UserError, "does not let a step be forwarded"):
+        with self.assertRaisesRegex(
+            ApprovalRefusal, "does not let a step be forwarded"
+        ):
             record.with_user(self.user_a)._approval_forward(self.user_onsite, "x")
         line = self._pending(record)
         self.chain.forward_policy = "role"
@@ -629,9 +634,9 @@ class TestApprovalCollaboration(TechdeptOrgCase):
         self.assertNotIn(self.user_engineer, candidates)  # the submitter
         self.assertNotIn(self.user_plain, candidates)  # not in the department
         self.chain.forward_policy = "department"
-        with self.assertRaisesRegex(UserError, "cannot take step"):
+        with self.assertRaisesRegex(ApprovalRefusal, "cannot take step"):
             record.with_user(self.user_a)._approval_forward(self.user_b, "x")
-        with self.assertRaisesRegex(UserError, "reason is required"):
+        with self.assertRaisesRegex(ApprovalRefusal, "reason is required"):
             record.with_user(self.user_a)._approval_forward(self.user_onsite, "")
         for user in (
             self.user_b,
@@ -639,9 +644,9 @@ class TestApprovalCollaboration(TechdeptOrgCase):
             self.user_plain,
             self.user_director,
         ):
-            with self.assertRaisesRegex(UserError, "may review step"):
+            with self.assertRaisesRegex(ApprovalRefusal, "may review step"):
                 record.with_user(user)._approval_forward(self.user_onsite, "x")
-            with self.assertRaises(UserError):
+            with self.assertRaises(ApprovalRefusal):
                 record.with_user(user).action_approval_forward()
             wizard = (
                 self.env["techdept.approval.forward.wizard"]
@@ -650,7 +655,7 @@ class TestApprovalCollaboration(TechdeptOrgCase):
                     {"line_id": line.id, "user_id": self.user_onsite.id, "reason": "x"}
                 )
             )
-            with self.assertRaises(UserError):
+            with self.assertRaises(ApprovalRefusal):
                 wizard.action_confirm()
         self.assertEqual(line.approver_ids, self.user_a)
         self.assertFalse(line.decision_ids)
@@ -723,7 +728,7 @@ class TestApprovalCollaboration(TechdeptOrgCase):
         )
 
         # He does not decide.
-        with self.assertRaises(UserError):
+        with self.assertRaises(ApprovalRefusal):
             record.with_user(self.user_plain).action_approval_approve()
 
         def told(user):
@@ -779,10 +784,10 @@ class TestApprovalCollaboration(TechdeptOrgCase):
             reminder = record.message_ids[0]
             self.assertIn("reminds", reminder.body)
             self.assertIn(self.user_director.partner_id, reminder.partner_ids)
-            with self.assertRaisesRegex(UserError, "remind them again after"):
+            with self.assertRaisesRegex(ApprovalRefusal, "remind them again after"):
                 record.with_user(self.user_engineer).action_approval_remind()
         with freeze_time("2026-12-02 07:59:00"):
-            with self.assertRaisesRegex(UserError, "once every 24 hours"):
+            with self.assertRaisesRegex(ApprovalRefusal, "once every 24 hours"):
                 record.with_user(self.user_engineer).action_approval_remind()
         with freeze_time("2026-12-02 08:00:00"):
             record.with_user(self.user_engineer).action_approval_remind()
@@ -795,7 +800,7 @@ class TestApprovalCollaboration(TechdeptOrgCase):
         self.chain.reminder_hours = 5
         with (
             freeze_time("2026-12-02 14:00:00"),
-            self.assertRaisesRegex(UserError, "once every 5 hours"),
+            self.assertRaisesRegex(ApprovalRefusal, "once every 5 hours"),
         ):
             record.with_user(self.user_engineer).action_approval_remind()
         self.assertEqual(line.reminder_count, 3)
@@ -804,12 +809,12 @@ class TestApprovalCollaboration(TechdeptOrgCase):
         record = self._submitted()
         for user in (self.user_director, self.user_sales, self.user_plain, self.user_a):
             self.assertFalse(record.with_user(user).can_remind)
-            with self.assertRaisesRegex(UserError, "Only Td Engineer"):
+            with self.assertRaisesRegex(ApprovalRefusal, "Only Td Engineer"):
                 record.with_user(user).action_approval_remind()
-            with self.assertRaises(UserError):
+            with self.assertRaises(ApprovalRefusal):
                 self._pending(record).with_user(user).action_remind()
         draft = self._record(name="Draft")
-        with self.assertRaisesRegex(UserError, "not in review"):
+        with self.assertRaisesRegex(ApprovalRefusal, "not in review"):
             draft.action_approval_remind()
         self.assertEqual(self._pending(record).reminder_count, 0)
 
@@ -826,10 +831,10 @@ class TestApprovalCollaboration(TechdeptOrgCase):
             report = forged.action_approval_bulk_approve()
             self.assertIn("0 approved", report["params"]["message"])
             for method in ("action_approval_forward", "action_approval_add_approver"):
-                with self.assertRaises(UserError):
+                with self.assertRaises(ApprovalRefusal):
                     getattr(forged, method)()
             for method in ("action_forward", "action_add_approver"):
-                with self.assertRaises(UserError):
+                with self.assertRaises(ApprovalRefusal):
                     getattr(line.with_user(user), method)()
             add = (
                 self.env["techdept.approval.add.wizard"]
@@ -838,7 +843,7 @@ class TestApprovalCollaboration(TechdeptOrgCase):
                     {"line_id": line.id, "user_id": self.user_onsite.id, "reason": "x"}
                 )
             )
-            with self.assertRaises(UserError):
+            with self.assertRaises(ApprovalRefusal):
                 add.action_confirm()
         self.assertEqual(line.state, "pending")
         self.assertEqual(line.approver_ids, self.user_a)

@@ -219,6 +219,105 @@ class TestLanguages(TechdeptOrgCase):
         self.assertEqual(line.with_context(lang="zh_CN").step_name, "Managers' review")
         self.assertEqual(Line.search([("step_name", "=", "Managers' review")]), line)
 
+    def test_working_together_in_each_readers_language(self):
+        """Forwarding, adding an approver and reminding: the chatter in the
+        company's language whoever acts, each to-do and each copy in its
+        recipient's, the added step and a condition in the reader's."""
+        self.env.company.partner_id.lang = "zh_CN"
+        self.user_onsite.lang = "zh_CN"
+        self.user_b.lang = "en_US"
+        self.user_presales_mgr.lang = "en_US"
+        self.chain.write({"allow_add_approver": True, "forward_policy": "department"})
+        self.step.cc_user_ids = self.user_director | self.user_presales_mgr
+        large = self.env["techdept.approval.step"].create(
+            {
+                "chain_id": self.chain.id,
+                "sequence": 50,
+                "name": "Large amounts",
+                "approver_type": "users",
+                "user_ids": [Command.set(self.user_director.ids)],
+                "condition_domain": "[('amount', '>', 500)]",
+            }
+        )
+        large.with_context(lang="zh_CN").name = "大额审批"
+        record = self._submitted()
+        line = record.approval_line_ids.filtered(lambda ln: ln.step_id == self.step)
+        skipped = record.approval_line_ids - line
+        self.assertEqual(skipped.state, "skipped")
+        self.assertEqual(
+            skipped.with_context(lang="zh_CN").condition_note, "无需审批，Amount > 500"
+        )
+        self.assertEqual(
+            skipped.with_context(lang="en_US").condition_note,
+            "not required, Amount > 500",
+        )
+
+        record.with_user(self.user_a)._approval_forward(self.user_onsite, "出差")
+        self.assertIn(
+            "Td Om Manager将经理审核转交给Td Onsite：出差", record.message_ids[0].body
+        )
+        record.with_user(self.user_onsite)._approval_add_approver(
+            self.user_b, "after", "金额较大", "同意"
+        )
+        added = record.approval_line_ids.filtered("added_from_line_id")
+        self.assertEqual(added.with_context(lang="zh_CN").step_name, "经理审核（加签）")
+        self.assertEqual(
+            added.with_context(lang="en_US").step_name,
+            "Managers' review (added approver)",
+        )
+        record.with_user(self.user_engineer)._approval_remind()
+        self.assertIn(
+            "Td Engineer催办Td Impl Manager：经理审核（加签）", record.message_ids[0].body
+        )
+        chatter = record.message_ids.filtered(
+            lambda m: m.message_type != "user_notification"
+        ).mapped("body")
+        self.assertTrue(any("在步骤经理审核加签Td Impl Manager" in b for b in chatter))
+        self.assertFalse(
+            [b for b in chatter if re.search(r"\b(forwarded|added|reminds)\b", b)]
+        )
+
+        todos = self.env["mail.activity"].search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id)]
+        )
+        self.assertEqual(
+            {todo.user_id: todo.summary for todo in todos},
+            {self.user_b: "Review: Managers' review (added approver)"},
+        )
+        # The forwarded to-do was Td Onsite's, in Chinese, until he decided.
+        done = self.env["mail.message"].search(
+            [
+                ("model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("mail_activity_type_id", "!=", False),
+            ]
+        )
+        self.assertTrue(any("审核：经理审核" in (m.body or "") for m in done))
+
+        copies = self.env["mail.message"].search(
+            [
+                ("model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("message_type", "=", "user_notification"),
+            ]
+        )
+        to_director = copies.filtered(
+            lambda m: self.user_director.partner_id in m.partner_ids
+        )
+        to_presales = copies.filtered(
+            lambda m: self.user_presales_mgr.partner_id in m.partner_ids
+        )
+        subjects = " ".join(to_director.mapped("subject"))
+        self.assertIn("抄送给您", subjects)
+        self.assertNotIn("Copied to you", subjects)
+        self.assertTrue(any("经理审核（加签）" in m.body for m in to_director))
+        subjects = " ".join(to_presales.mapped("subject"))
+        self.assertIn("Copied to you", subjects)
+        self.assertNotIn("抄送给您", subjects)
+        self.assertTrue(
+            any("Managers' review (added approver)" in m.body for m in to_presales)
+        )
+
     def test_translatable_name_in_every_language(self):
         source = "Approved."  # a term of the engine's
         names = in_every_lang(self.env, lambda env: env._(source))

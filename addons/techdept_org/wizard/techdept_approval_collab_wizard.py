@@ -1,7 +1,8 @@
 import ast
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+
+from ..exceptions import ApprovalRefusal
 
 
 class TechdeptApprovalForwardWizard(models.TransientModel):
@@ -124,13 +125,15 @@ class TechdeptApprovalBulkRejectWizard(models.TransientModel):
         approvable = self.env["techdept.approval.line"]._techdept_approvable_models()
         ids = self._ids_sent()
         if self.res_model not in approvable or not ids:
-            raise UserError(self.env._("Choose the records to reject."))
+            raise ApprovalRefusal(self.env._("Choose the records to reject."))
         return self.env[self.res_model].browse(dict.fromkeys(ids)).exists()
 
     def action_confirm(self):
         self.ensure_one()
         if not (self.comment or "").strip():
-            raise UserError(self.env._("Say why you reject: a comment is required."))
+            raise ApprovalRefusal(
+                self.env._("Say why you reject: a comment is required.")
+            )
         if self.line_ids:
             done, skipped = self.line_ids._approval_bulk("reject", self.comment)
         else:
