@@ -85,6 +85,20 @@ class MailThread(models.AbstractModel):
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
+    def action_notify(self):
+        # Odoo tells the assignee of a new to-do in his language, but titles
+        # the notice in the language of whoever created the to-do (a
+        # scheduled action's, say): all of it in the assignee's.
+        by_lang = {}
+        for activity in self:
+            lang = user_lang(activity.user_id) if activity.user_id else self.env.lang
+            by_lang.setdefault(lang, []).append(activity.id)
+        for lang, ids in by_lang.items():
+            activities = self.browse(ids)
+            if lang != self.env.lang:
+                activities = activities.with_context(lang=lang)
+            super(MailActivity, activities).action_notify()
+
     def _action_done(self, feedback=False, attachment_ids=None):
         # The "done" message goes to the record's chatter.
         return super(MailActivity, in_company_lang(self))._action_done(

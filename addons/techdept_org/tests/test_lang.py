@@ -24,7 +24,9 @@ class TestLanguages(TechdeptOrgCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(["techdept_org"], ["zh_CN"])
+        cls.env["ir.module.module"]._load_module_terms(
+            ["mail", "techdept_org"], ["zh_CN"]
+        )
         # A consumer of a module of the tests' own: no translation of it
         # exists anywhere.
         cls.loader = FakeModelLoader(cls.env, "odoo.addons.techdept_lang_tests")
@@ -196,6 +198,26 @@ class TestLanguages(TechdeptOrgCase):
             {
                 self.user_director: "审核：经理审核",
                 self.user_a: "Review: Managers' review",
+            },
+        )
+        # Odoo's notice of a new to-do too, its subject included.
+        notices = self.env["mail.message"].search(
+            [
+                ("model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("message_type", "=", "user_notification"),
+            ]
+        )
+        subjects = {
+            partner: notices.filtered(lambda m, p=partner: p in m.partner_ids).subject
+            for partner in (self.user_director | self.user_a).partner_id
+        }
+        self.assertEqual(
+            subjects,
+            {
+                self.user_director.partner_id: "“Solution：审核：经理审核”分配给您",
+                self.user_a.partner_id: "\"Solution: Review: Managers' review\" "
+                "assigned to you",
             },
         )
         # A user without a language of his own reads his company's.
