@@ -366,7 +366,7 @@ class TechdeptApprovalLine(models.Model):
         values = {
             "model": env["ir.model"]._get(self.res_model).with_context(lang=lang).name,
             "record": record.with_context(lang=lang).display_name,
-            "step": self.step_id.with_context(lang=lang).name or self.step_name,
+            "step": self.with_context(lang=lang).step_name,
             "approvers": join_names(env, pending.mapped("name")),
             "others": join_names(env, (others or pending).mapped("name")),
             "deadline": fields.Date.to_string(self.deadline),
