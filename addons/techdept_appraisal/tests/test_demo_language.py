@@ -4,13 +4,25 @@ from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 from odoo.tools import html2plaintext
 
-# An English word: three ASCII letters or more (codes such as 2.2, DS-2DE7 or
-# 2025-10 are not words).
+# An English word: three ASCII letters or more. Stricter than looking for
+# phrases: a single English word (a step named "Review") is caught too. Codes
+# such as 2.2, v1, DS-2DE7 or 2025-10 are not words.
 WORD = re.compile(r"[A-Za-z]{3,}")
-# Mail addresses and links are not prose.
+# Mail addresses and links are not prose (HTML is made plain text first).
 NOT_PROSE = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 # Names and codes that stay as they are in Chinese text.
-ALLOWED = {"KPI", "PDF", "XLSX", "OdooBot"}
+ALLOWED = {
+    "KPI",
+    "PDF",
+    "XLSX",
+    "OdooBot",  # Odoo's own bot, the author of system messages
+    "chinesecalendar",  # the Python package the public holidays come from
+}
+# Stored texts of the suite's models that are codes or data, not prose: a
+# chain's or a document type's code, the model a record belongs to, a step's
+# condition as a domain, a robot message's JSON (its title and body are read
+# on their own).
+TECHNICAL_FIELDS = {"code", "model", "res_model", "condition_domain", "payload"}
 
 
 @tagged("post_install", "-at_install")
@@ -159,3 +171,51 @@ class TestDemoInChinese(TransactionCase):
             "to-dos",
             [f"{a.summary or ''} {html2plaintext(a.note or '')}" for a in activities],
         )
+
+    def test_conditions_comments_subjects_and_notices_are_chinese(self):
+        lines = self.env["techdept.approval.line"].search([])
+        self.assertChinese(
+            "condition notes",
+            lines.filtered("condition_domain").mapped("condition_note"),
+        )
+        self.assertChinese(
+            "review comments",
+            [c for c in lines.decision_ids.mapped("comment") if c],
+        )
+        messages = self._on_demo_records(self.env["mail.message"], "model")
+        self.assertChinese(
+            "message subjects", [s for s in messages.mapped("subject") if s]
+        )
+        notices = self.env["techdept.notice"].search([])
+        self.assertChinese(
+            "robot notices",
+            [f"{n.title} {n.body} {n.last_error or ''}" for n in notices],
+        )
+
+    def test_every_stored_text_of_the_suite_is_chinese(self):
+        """Whatever the suite stores as text in its own models (a
+        translatable one read in Chinese)."""
+        checked = 0
+        for model in self._suite_models():
+            Model = self.env[model].sudo().with_context(active_test=False)
+            names = [
+                name
+                for name, field in Model._fields.items()
+                if field.store
+                and field.type in ("char", "text", "html")
+                and name not in TECHNICAL_FIELDS
+            ]
+            if not names:
+                continue
+            records = Model.search([])
+            for name in names:
+                html = Model._fields[name].type == "html"
+                texts = [
+                    html2plaintext(value) if html else value
+                    for value in records.mapped(name)
+                    if value
+                ]
+                if texts:
+                    self.assertChinese(f"{model}.{name}", texts)
+                    checked += 1
+        self.assertGreater(checked, 20)
