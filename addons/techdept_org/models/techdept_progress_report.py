@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
 from .techdept_guard import as_server, is_server, join_names
+from .techdept_lang import in_company_lang, in_lang_of
 
 # Whom each role reports to (policy 4.3.1 item 6, 4.3.2 item 3, 4.4.1 item 6,
 # 4.4.2 item 3, 4.4.3 item 3, 4.5.1 item 6, 4.5.2 item 3, 4.5.3 item 4): the
@@ -661,10 +662,10 @@ class TechdeptProgressReport(models.Model):
             )
             server._techdept_close_reminders()
             reviews._techdept_schedule()
-            server.message_post(
-                body=self.env._(
-                    "Submitted to %(reviewers)s.",
-                    reviewers=join_names(self.env, reviews.reviewer_id.mapped("name")),
+            names = reviews.reviewer_id.mapped("name")
+            server._techdept_post(
+                lambda env, names=names: env._(
+                    "Submitted to %(reviewers)s.", reviewers=join_names(env, names)
                 ),
                 subtype_xmlid="mail.mt_note",
             )
@@ -696,8 +697,8 @@ class TechdeptProgressReport(models.Model):
                     "is_late": report.deadline < today,
                 }
             )
-            server.message_post(
-                body=self.env._("Withdrawn by its author."),
+            server._techdept_post(
+                lambda env: env._("Withdrawn by its author."),
                 subtype_xmlid="mail.mt_note",
             )
         return True
@@ -760,24 +761,35 @@ class TechdeptProgressReport(models.Model):
             )
             review._techdept_unschedule(done=True)
             server = as_server(report.sudo())
-            who = (
-                self.env._(
-                    "%(user)s on behalf of %(reviewer)s",
-                    user=self.env.user.name,
-                    reviewer=review.reviewer_id.name,
+            user_name = self.env.user.name
+            reviewer_name = review.reviewer_id.name
+
+            def body(
+                env,
+                behalf=behalf,
+                comment=comment,
+                user_name=user_name,
+                reviewer_name=reviewer_name,
+            ):
+                who = (
+                    env._(
+                        "%(user)s on behalf of %(reviewer)s",
+                        user=user_name,
+                        reviewer=reviewer_name,
+                    )
+                    if behalf
+                    else user_name
                 )
-                if behalf
-                else self.env.user.name
-            )
-            body = (
-                self.env._("Reviewed by %(who)s: %(comment)s", who=who, comment=comment)
-                if comment
-                else self.env._("Reviewed by %(who)s.", who=who)
-            )
+                return (
+                    env._("Reviewed by %(who)s: %(comment)s", who=who, comment=comment)
+                    if comment
+                    else env._("Reviewed by %(who)s.", who=who)
+                )
+
             if not server.review_ids.filtered(lambda r: r.state == "pending"):
                 server.state = "reviewed"
-            server.message_post(
-                body=body,
+            server._techdept_post(
+                body,
                 partner_ids=server.user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
             )
@@ -842,9 +854,7 @@ class TechdeptProgressReport(models.Model):
             report.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=report.deadline,
-                summary=report.with_context(lang=user.lang).env._(
-                    "Write and submit your report"
-                ),
+                summary=in_lang_of(report, user).env._("Write and submit your report"),
                 user_id=user.id,
             )
             report.date_reminded = fields.Datetime.now()
@@ -1138,9 +1148,7 @@ class TechdeptProgressReportReview(models.Model):
             activity = report.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=review.deadline,
-                summary=report.with_context(lang=user.lang).env._(
-                    "Read and review this report"
-                ),
+                summary=in_lang_of(report, user).env._("Read and review this report"),
                 user_id=user.id,
             )
             review.activity_id = activity
@@ -1148,7 +1156,9 @@ class TechdeptProgressReportReview(models.Model):
     def _techdept_unschedule(self, done=False):
         activities = self.sudo().activity_id
         if done and activities:
-            activities.action_feedback(feedback=self.env._("Reviewed."))
+            activities.action_feedback(
+                feedback=in_company_lang(self).env._("Reviewed.")
+            )
         else:
             activities.unlink()
 

@@ -216,7 +216,7 @@ class TestLanguages(TechdeptOrgCase):
             subjects,
             {
                 self.user_director.partner_id: "“Solution：审核：经理审核”分配给您",
-                self.user_a.partner_id: "\"Solution: Review: Managers' review\" "
+                self.user_a.partner_id: '"Solution: Review: Managers\' review" '
                 "assigned to you",
             },
         )
@@ -288,9 +288,8 @@ class TestLanguages(TechdeptOrgCase):
             "Managers' review (added approver)",
         )
         record.with_user(self.user_engineer)._approval_remind()
-        self.assertIn(
-            "Td Engineer催办Td Impl Manager：经理审核（加签）", record.message_ids[0].body
-        )
+        reminded = "Td Engineer催办Td Impl Manager：经理审核（加签）"
+        self.assertIn(reminded, record.message_ids[0].body)
         chatter = record.message_ids.filtered(
             lambda m: m.message_type != "user_notification"
         ).mapped("body")

@@ -6,6 +6,7 @@ from odoo.addons.techdept_org.models.techdept_guard import (
     is_server,
     join_names,
 )
+from odoo.addons.techdept_org.models.techdept_lang import in_lang_of
 from odoo.addons.techdept_org.models.techdept_periodic import FREQUENCIES
 
 from .project_project import HANDOVER_READERS
@@ -305,7 +306,7 @@ class TechdeptOnsiteReport(models.Model):
                 report.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=report.deadline,
-                    summary=report.with_context(lang=user.lang).env._(
+                    summary=in_lang_of(report, user).env._(
                         "Write and submit the on-site report"
                     ),
                     user_id=user.id,
