@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 
 from odoo.addons.techdept_org.models.techdept_guard import as_server
+from odoo.addons.techdept_org.models.techdept_lang import in_company_lang
 
 # What each role writes in his weekly report: (done, next, problems).
 WEEKLY_TEXT = {
@@ -87,9 +88,11 @@ class TechdeptProjectDemo(models.AbstractModel):
         on-site reports of the O&M service."""
         today = fields.Date.context_today(self)
         month_start = today.replace(day=1) - relativedelta(months=1)
-        self._techdept_demo_training(today, month_start)
-        self._techdept_demo_progress_reports(today, month_start)
-        self._techdept_demo_onsite_reports(today, month_start)
+        # What the staff write, they write in their (the company's) language.
+        story = in_company_lang(self)
+        story._techdept_demo_training(today, month_start)
+        story._techdept_demo_progress_reports(today, month_start)
+        story._techdept_demo_onsite_reports(today, month_start)
 
     # Training
 
