@@ -15,6 +15,7 @@ ALLOWED = {
     "KPI",
     "PDF",
     "XLSX",
+    "UPS",  # an uninterruptible power supply, as Chinese engineers write it
     "OdooBot",  # Odoo's own bot, the author of system messages
     "chinesecalendar",  # the Python package the public holidays come from
 }
