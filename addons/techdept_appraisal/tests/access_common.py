@@ -147,6 +147,7 @@ class TechdeptWorldCase(TransactionCase):
         cls._build_appraisals()
         cls._build_bonus()
         cls._build_configuration()
+        cls._build_routines()
         env.flush_all()
 
     # Helpers
@@ -615,6 +616,13 @@ class TechdeptWorldCase(TransactionCase):
         chain = env["techdept.approval.chain"].create(
             {"name": "Probe chain", "code": "mx_probe"}
         )
+        # No position writes it: no report is made of it.
+        report_template = env["techdept.report.template"].create(
+            {
+                "name": "Probe report",
+                "section_ids": [Command.create({"name": "Done"})],
+            }
+        )
         template = env["techdept.kpi.template"].create(
             {
                 "name": "Probe template",
@@ -664,6 +672,8 @@ class TechdeptWorldCase(TransactionCase):
             ),
             "techdept.kpi.template": template,
             "techdept.kpi.template.line": template.line_ids,
+            "techdept.report.template": report_template,
+            "techdept.report.template.section": report_template.section_ids,
             "techdept.appraisal.period": env["techdept.appraisal.period"].create(
                 env["techdept.appraisal.period"]._month_defaults(
                     cls.today + relativedelta(months=-20)
@@ -702,4 +712,98 @@ class TechdeptWorldCase(TransactionCase):
             cls._set(key, record, "department")
         cls.empty_template = env["techdept.kpi.template"].create(
             {"name": "Empty probe template"}
+        )
+
+    @classmethod
+    def _build_routines(cls):
+        """The department's routines: this week's progress reports (the
+        engineers' submitted, so reviewed by their managers), a training
+        plan, a session with its attendance, an on-site report."""
+        env, emp = cls.env, cls.employees
+        Report = env["techdept.progress.report"]
+        reports = Report._techdept_ensure_reports(
+            cls.today, env["hr.employee"].union(*emp.values())
+        ).with_env(env)
+        for person, employee in emp.items():
+            report = reports.filtered(lambda r, e=employee: r.employee_id == e)
+            if not report:
+                continue
+            if person in ("engineer", "engineer2", "supervision_engineer"):
+                for section in report.with_user(cls.users[person]).section_ids:
+                    section.body = f"{section.name} of {person}"
+                report.with_user(cls.users[person]).action_submit()
+            cls._set("techdept.progress.report", report, person)
+            cls._set("techdept.progress.report.section", report.section_ids, person)
+            if report.figure_ids:
+                cls._set("techdept.progress.report.figure", report.figure_ids, person)
+            if report.review_ids:
+                cls._set("techdept.progress.report.review", report.review_ids, person)
+        # The training plan the presales manager draws up with the O&M
+        # manager's help.
+        plan = cls._as("presales_manager")["techdept.training.plan"].create(
+            {
+                "name": "Probe plan",
+                "date_from": cls.today + relativedelta(months=1, day=1),
+                "date_to": cls.today + relativedelta(months=4, day=1),
+                "responsible_id": emp["presales_manager"].id,
+                "assistant_id": emp["om_manager"].id,
+                "line_ids": [Command.create({"name": "Firewalls", "hours": 2.0})],
+            }
+        )
+        plan = plan.with_env(env)
+        cls._set("techdept.training.plan", plan, "presales_manager", "om_manager")
+        cls._set(
+            "techdept.training.plan.line",
+            plan.line_ids,
+            "presales_manager",
+            "om_manager",
+        )
+        # A session the implementation manager organises; the engineers are
+        # invited.
+        session = (
+            cls._as("implementation_manager")["techdept.training.session"]
+            .create(
+                {
+                    "name": "Probe session",
+                    "date": cls.today + relativedelta(months=1, day=5, hour=9),
+                    "hours": 2.0,
+                    "stream": "implementation",
+                    "trainer_id": emp["implementation_manager"].id,
+                    "attendance_ids": [
+                        Command.create({"employee_id": emp[person].id})
+                        for person in ("engineer", "engineer2")
+                    ],
+                }
+            )
+            .with_env(env)
+        )
+        cls._set("techdept.training.session", session, "implementation_manager")
+        for person in ("engineer", "engineer2"):
+            attendance = session.attendance_ids.filtered(
+                lambda a, e=emp[person]: a.employee_id == e
+            )
+            cls._set("techdept.training.attendance", attendance, person)
+        # The on-site report of an O&M service of its own, written by its
+        # on-site engineers.
+        service = env["project.project"].create(
+            {
+                "name": "O&M: Hospital",
+                "techdept_kind": "om",
+                "techdept_om_manager_id": emp["om_manager"].id,
+                "techdept_onsite_engineer_ids": [
+                    Command.set((emp["engineer"] | emp["engineer2"]).ids)
+                ],
+                "techdept_onsite_report_frequency": "weekly",
+                "user_id": cls.users["om_manager"].id,
+            }
+        )
+        onsite = env["techdept.onsite.report"]._techdept_ensure_reports(
+            cls.today, service
+        )
+        cls._set(
+            "techdept.onsite.report",
+            onsite.with_env(env),
+            "engineer",
+            "engineer2",
+            "om_manager",
         )

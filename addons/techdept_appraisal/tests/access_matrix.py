@@ -698,6 +698,177 @@ MATRIX = {
         "commerce":               "-... .... .... .---",
         "gm_office":              "-... .... .... .---",
     },
+    # Configuration: every user reads it, the director keeps it.
+    "techdept.report.template": {
+        #                          own  team othr dept
+        "engineer":               ".... .... .... -r--",
+        "presales_engineer":      ".... .... .... -r--",
+        "presales_manager":       ".... .... .... -r--",
+        "implementation_manager": ".... .... .... -r--",
+        "om_manager":             ".... .... .... -r--",
+        "supervision_manager":    ".... .... .... -r--",
+        "director":               ".... .... .... crwd",
+        "sales":                  ".... .... .... -r--",
+        "commerce":               ".... .... .... -r--",
+        "gm_office":              ".... .... .... -r--",
+    },
+    # Configuration: every user reads it, the director keeps it.
+    "techdept.report.template.section": {
+        #                          own  team othr dept
+        "engineer":               ".... .... .... -r--",
+        "presales_engineer":      ".... .... .... -r--",
+        "presales_manager":       ".... .... .... -r--",
+        "implementation_manager": ".... .... .... -r--",
+        "om_manager":             ".... .... .... -r--",
+        "supervision_manager":    ".... .... .... -r--",
+        "director":               ".... .... .... crwd",
+        "sales":                  ".... .... .... -r--",
+        "commerce":               ".... .... .... -r--",
+        "gm_office":              ".... .... .... -r--",
+    },
+    # The person's progress report of this week (the engineers' submitted,
+    # the managers' draft; the director, sales, commerce and the general
+    # manager's office write none): made by the server only; read by its
+    # author, the managers of his department, its reviewers (the
+    # implementation manager of the engineer's project) and the director;
+    # its write access is that of its sections' text (see the sections);
+    # the director deletes a draft one, which the server makes again.
+    "techdept.progress.report": {
+        #                          own  team othr dept
+        "engineer":               "-rw- ---- ---- .---",
+        "presales_engineer":      "-rw- ---- ---- .---",
+        "presales_manager":       "-rw- -rw- ---- .---",
+        "implementation_manager": "-rw- -rw- ---- .---",
+        "om_manager":             "-rw- -rw- ---- .---",
+        "supervision_manager":    "-rw- -rw- ---- .---",
+        "director":               ".... -rwd .... .rw-",
+        "sales":                  ".... .... .... .---",
+        "commerce":               ".... .... ---- .---",
+        "gm_office":              ".... .... .... .---",
+    },
+    # A section of that report: read as its report; only its author writes
+    # it, while the report is a draft; the sections are the template's.
+    "techdept.progress.report.section": {
+        #                          own  team othr dept
+        "engineer":               "-r-- ---- ---- .---",
+        "presales_engineer":      "-rw- ---- ---- .---",
+        "presales_manager":       "-rw- -r-- ---- .---",
+        "implementation_manager": "-rw- -r-- ---- .---",
+        "om_manager":             "-rw- -r-- ---- .---",
+        "supervision_manager":    "-rw- -r-- ---- .---",
+        "director":               ".... -r-- .... .r--",
+        "sales":                  ".... .... .... .---",
+        "commerce":               ".... .... ---- .---",
+        "gm_office":              ".... .... .... .---",
+    },
+    # A figure of a submitted report (the engineers'): read as its report,
+    # the suite's alone.
+    "techdept.progress.report.figure": {
+        #                          own  team othr dept
+        "engineer":               "-r-- ---- ---- .---",
+        "presales_engineer":      ".... .... ---- .---",
+        "presales_manager":       ".... .... .... .---",
+        "implementation_manager": ".... -r-- .... .---",
+        "om_manager":             ".... -r-- .... .---",
+        "supervision_manager":    ".... -r-- .... .---",
+        "director":               ".... .... .... .r--",
+        "sales":                  ".... .... .... .---",
+        "commerce":               ".... .... ---- .---",
+        "gm_office":              ".... .... .... .---",
+    },
+    # A review of a submitted report: read as its report; given through the
+    # report's review action only.
+    "techdept.progress.report.review": {
+        #                          own  team othr dept
+        "engineer":               "-r-- ---- ---- .---",
+        "presales_engineer":      ".... .... ---- .---",
+        "presales_manager":       ".... .... .... .---",
+        "implementation_manager": ".... -r-- .... .---",
+        "om_manager":             ".... -r-- .... .---",
+        "supervision_manager":    ".... -r-- .... .---",
+        "director":               ".... .... .... .r--",
+        "sales":                  ".... .... .... .---",
+        "commerce":               ".... .... ---- .---",
+        "gm_office":              ".... .... .... .---",
+    },
+    # The training plan the presales manager draws up with the O&M manager
+    # (his and the O&M manager's): they and the director keep plans, the
+    # department reads them.
+    "techdept.training.plan": {
+        #                          own  team othr dept
+        "engineer":               "-... .... .... .r--",
+        "presales_engineer":      "-... .... .... .r--",
+        "presales_manager":       "crwd .... .rwd .rwd",
+        "implementation_manager": "-... .... .... .r--",
+        "om_manager":             "crwd .... .... .rwd",
+        "supervision_manager":    "-... .... .r-- .r--",
+        "director":               "c... .rwd .... .rwd",
+        "sales":                  "-... .... .... .---",
+        "commerce":               "-... .... .... .---",
+        "gm_office":              "-... .... .... .---",
+    },
+    # A training of that plan: follows its plan.
+    "techdept.training.plan.line": {
+        #                          own  team othr dept
+        "engineer":               ".... .... .... .r--",
+        "presales_engineer":      ".... .... .... .r--",
+        "presales_manager":       "crwd .... crwd .rwd",
+        "implementation_manager": ".... .... .... .r--",
+        "om_manager":             "crwd .... .... .rwd",
+        "supervision_manager":    ".... .... -r-- .r--",
+        "director":               ".... crwd .... .rwd",
+        "sales":                  ".... .... .... .---",
+        "commerce":               ".... .... .... .---",
+        "gm_office":              ".... .... .... .---",
+    },
+    # A training session the person organises (the implementation manager's):
+    # the managers in charge of training (presales, O&M, implementation) and
+    # the director organise sessions, the department reads them.
+    "techdept.training.session": {
+        #                          own  team othr dept
+        "engineer":               "-... .... .... .r--",
+        "presales_engineer":      "-... .... .... .r--",
+        "presales_manager":       "c... .... .... .rwd",
+        "implementation_manager": "crwd .... .... .rwd",
+        "om_manager":             "c... .... .... .rwd",
+        "supervision_manager":    "-... .... .... .r--",
+        "director":               "c... .... .... .rwd",
+        "sales":                  "-... .... .... .---",
+        "commerce":               "-... .... .... .---",
+        "gm_office":              "-... .... .... .---",
+    },
+    # The person's invitation to that session: the department reads who
+    # attends; whoever organises sessions records it.
+    "techdept.training.attendance": {
+        #                          own  team othr dept
+        "engineer":               "-r-- -r-- .... .r--",
+        "presales_engineer":      ".... .... -r-- .r--",
+        "presales_manager":       ".... .... .... .rwd",
+        "implementation_manager": ".... crwd .... .rwd",
+        "om_manager":             ".... crwd .... .rwd",
+        "supervision_manager":    ".... .... .... .r--",
+        "director":               ".... .... .... .rwd",
+        "sales":                  ".... .... .... .---",
+        "commerce":               ".... .... ---- .---",
+        "gm_office":              ".... .... .... .---",
+    },
+    # The on-site report of an O&M service the person works on (the engineer
+    # an on-site engineer of it): made by the server only; its on-site
+    # engineers write it, its team, the managers and the general manager's
+    # office read it.
+    "techdept.onsite.report": {
+        #                          own  team othr dept
+        "engineer":               "-rw- -rw- .... .rw-",
+        "presales_engineer":      ".... .... ---- .---",
+        "presales_manager":       ".... .... -r-- .r--",
+        "implementation_manager": ".... -r-- .... .r--",
+        "om_manager":             "-r-- -r-- .... .r--",
+        "supervision_manager":    ".... .... -r-- .r--",
+        "director":               ".... -r-- .... .r--",
+        "sales":                  ".... .... .... .---",
+        "commerce":               ".... .... ---- .---",
+        "gm_office":              ".... .... .... .r--",
+    },
     # The suite's side of a lead: the person's lead (salesperson, presales
     # engineer; commerce: a lead with its items). The department's managers and
     # the general manager's office work on every lead.

@@ -23,20 +23,6 @@ NOT_IN_MATRIX = {
     "techdept.project.deliverable",
     "techdept.lead.stage.entry",
     "techdept.lead.stage.report",
-    # The department's routines, whose access is tested role by role in
-    # their own tests (techdept_org: test_progress_report, test_training;
-    # techdept_project: test_routines).
-    "techdept.report.template",
-    "techdept.report.template.section",
-    "techdept.progress.report",
-    "techdept.progress.report.section",
-    "techdept.progress.report.figure",
-    "techdept.progress.report.review",
-    "techdept.training.plan",
-    "techdept.training.plan.line",
-    "techdept.training.session",
-    "techdept.training.attendance",
-    "techdept.onsite.report",
 }
 
 
@@ -111,6 +97,11 @@ class TestAccessMatrix(TechdeptWorldCase):
 
         pool_of = cls.fixtures["techdept.bonus.pool"]
         change_of = cls.fixtures["techdept.equipment.change"]
+        report_of = cls.fixtures["techdept.progress.report"]
+        figures_of = cls.fixtures["techdept.progress.report.figure"]
+        reviews_of = cls.fixtures["techdept.progress.report.review"]
+        plan_of = cls.fixtures["techdept.training.plan"]
+        attendance_of = cls.fixtures["techdept.training.attendance"]
         next_year = cls.today + relativedelta(years=1)
         return {
             "techdept.duty": Probe(
@@ -483,6 +474,130 @@ class TestAccessMatrix(TechdeptWorldCase):
                         "project_id": projects["impl"].id,
                         "planned": 10.0,
                     }
+                ),
+            ),
+            "techdept.report.template": Probe(
+                "techdept.report.template",
+                _text("name"),
+                config(lambda: {"name": "New report"}),
+            ),
+            "techdept.report.template.section": Probe(
+                "techdept.report.template.section",
+                _text("guide"),
+                config(
+                    lambda: {
+                        "template_id": cls.fixtures["techdept.report.template"][
+                            "department"
+                        ].id,
+                        "name": "New section",
+                    }
+                ),
+            ),
+            # A report's own fields are the server's: a write is its sections'
+            # text, which the write access of the report lets through.
+            "techdept.progress.report": Probe(
+                "techdept.progress.report",
+                None,
+                lambda person, actor: (
+                    person in report_of
+                    and {
+                        "employee_id": emp[person].id,
+                        "template_id": report_of[person].template_id.id,
+                        "period_start": next_year,
+                        "period_end": next_year,
+                    }
+                ),
+            ),
+            "techdept.progress.report.section": Probe(
+                "techdept.progress.report.section",
+                _text("body"),
+                lambda person, actor: (
+                    person in report_of
+                    and {
+                        "report_id": report_of[person].id,
+                        "template_section_id": report_of[person]
+                        .section_ids[:1]
+                        .template_section_id.id,
+                    }
+                ),
+            ),
+            "techdept.progress.report.figure": Probe(
+                "techdept.progress.report.figure",
+                ("value", lambda record: 7.0),
+                lambda person, actor: (
+                    person in figures_of
+                    and {
+                        "report_id": figures_of[person].report_id[:1].id,
+                        "kind": figures_of[person][:1].kind,
+                        "value": 1.0,
+                    }
+                ),
+            ),
+            "techdept.progress.report.review": Probe(
+                "techdept.progress.report.review",
+                _text("comment"),
+                lambda person, actor: (
+                    person in reviews_of
+                    and {
+                        "report_id": reviews_of[person].report_id[:1].id,
+                        "reviewer_id": emp["director"].id,
+                    }
+                ),
+            ),
+            "techdept.training.plan": Probe(
+                "techdept.training.plan",
+                _text("name"),
+                own_only(
+                    lambda person: {
+                        "name": "New plan",
+                        "date_from": next_year,
+                        "date_to": next_year + relativedelta(months=3),
+                        "responsible_id": emp[person].id,
+                    }
+                ),
+            ),
+            "techdept.training.plan.line": Probe(
+                "techdept.training.plan.line",
+                _text("audience"),
+                lambda person, actor: (
+                    person in plan_of
+                    and {"plan_id": plan_of[person].id, "name": "Switches"}
+                ),
+            ),
+            "techdept.training.session": Probe(
+                "techdept.training.session",
+                ("hours", lambda record: 3.0),
+                own_only(
+                    lambda person: {
+                        "name": "New session",
+                        "date": next_year,
+                        "hours": 1.0,
+                        "stream": "om",
+                    }
+                ),
+            ),
+            "techdept.training.attendance": Probe(
+                "techdept.training.attendance",
+                _text("note"),
+                lambda person, actor: (
+                    person in attendance_of
+                    and {
+                        "session_id": attendance_of[person].session_id.id,
+                        "employee_id": emp["supervision_engineer"].id,
+                    }
+                ),
+            ),
+            "techdept.onsite.report": Probe(
+                "techdept.onsite.report",
+                _text("work_done"),
+                on_project(
+                    "techdept.onsite.report",
+                    lambda project, person: {
+                        "project_id": project.id,
+                        "frequency": "weekly",
+                        "period_start": next_year,
+                        "period_end": next_year,
+                    },
                 ),
             ),
             "crm.lead": Probe(
