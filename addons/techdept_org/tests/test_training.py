@@ -223,6 +223,50 @@ class TestTraining(RefusalMixin, TechdeptOrgCase):
         other.with_user(self.user_a).write({"attended": True})
         self.assertEqual(other.hours, 3.0)
 
+    def test_the_engineer_a_session_is_handed_to_organises_it(self):
+        session = self._session()
+        self.assertRefused(
+            AccessError,
+            "organise Camera maintenance",
+            lambda: session.with_user(self.user_engineer).write(
+                {"organiser_id": self.user_engineer.id}
+            ),
+            records=session,
+            fields=["organiser_id"],
+        )
+        session.with_user(self.user_a).organiser_id = self.user_engineer
+        self.assertTrue(session.with_user(self.user_engineer).can_organise)
+        # He records who came, corrects the session and closes it.
+        line = session.attendance_ids.filtered(
+            lambda a: a.employee_id == self.emp_onsite
+        )
+        line.with_user(self.user_engineer).attended = True
+        session.with_user(self.user_engineer).location = "Meeting room 2"
+        session.with_user(self.user_engineer).action_done()
+        self.assertEqual(session.state, "done")
+        self.assertEqual(line.hours, 3.0)
+        self.assertEqual(session.location, "Meeting room 2")
+        # A colleague who does not organise it records nothing.
+        other = self._session()
+        self.assertRefused(
+            AccessError,
+            "organise Camera maintenance",
+            lambda: (
+                other.attendance_ids[:1]
+                .with_user(self.user_onsite)
+                .write({"attended": True})
+            ),
+            records=other.attendance_ids[:1],
+            fields=["attended"],
+        )
+        self.assertRefused(
+            AccessError,
+            "organise Camera maintenance",
+            lambda: other.with_user(self.user_onsite).write({"hours": 2}),
+            records=other,
+            fields=["hours"],
+        )
+
     def _manager_of_supervision(self):
         from .common import techdept_person
 
