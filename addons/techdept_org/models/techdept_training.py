@@ -57,6 +57,7 @@ class TechdeptTrainingPlan(models.Model):
         "responsible_id",
         "assistant_id",
         "description",
+        "company_id",
     ]
     _order = "date_from desc, id desc"
 
