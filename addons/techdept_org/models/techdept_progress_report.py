@@ -965,6 +965,8 @@ class TechdeptProgressReportSection(models.Model):
 
     def write(self, vals):
         if not is_server(self.env):
+            # The template's fields are refused to everyone, by their names.
+            self._techdept_check_client_values([vals], "write")
             for section in self:
                 report = section.sudo().report_id
                 if report.user_id != self.env.user:
