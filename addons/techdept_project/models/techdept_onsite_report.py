@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.techdept_org.models.techdept_guard import (
     as_server,
+    has_server_token,
     is_server,
     join_names,
 )
@@ -154,7 +155,12 @@ class TechdeptOnsiteReport(models.Model):
                 )
 
     def write(self, vals):
-        if _CONTENT_FIELDS & vals.keys():
+        content = _CONTENT_FIELDS & vals.keys()
+        if content:
+            # A report in review or reviewed is closed to everyone: that is
+            # said first, naming what cannot change, before who writes.
+            if not has_server_token(self.env):
+                self._approval_check_unfrozen(content)
             self._techdept_check_writer()
         result = super().write(vals)
         if "repair_ids" in vals:
