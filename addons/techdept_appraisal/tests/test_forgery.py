@@ -39,6 +39,8 @@ FREE_WHEN_APPROVED = {
     "techdept.appraisal": {"line_ids"},
     # The spending is recorded once the budget is approved.
     "techdept.budget": {"actual"},
+    # The sessions are held once the plan is approved.
+    "techdept.training.plan": {"session_ids"},
 }
 
 
@@ -69,6 +71,53 @@ class TestForgery(TechdeptWorldCase):
             }
         )
         next_year = cls.today + relativedelta(years=1)
+        # The routines: this period's progress report of an engineer, a
+        # training plan with its planned training, a session, and the
+        # on-site report of the O&M service.
+        report = env["techdept.progress.report"]._techdept_ensure_reports(
+            cls.today, emp["engineer"]
+        )
+        plan = (
+            env["techdept.training.plan"]
+            .with_user(cls.director)
+            .create(
+                {
+                    "name": "Training plan",
+                    "date_from": next_year,
+                    "date_to": next_year + relativedelta(months=6),
+                    "line_ids": [
+                        Command.create(
+                            {"name": "Firewalls", "kind": "vendor", "hours": 4.0}
+                        )
+                    ],
+                }
+            )
+        )
+        session = (
+            env["techdept.training.session"]
+            .with_user(cls.director)
+            .create(
+                {
+                    "name": "Camera maintenance",
+                    "stream": "om",
+                    "trainer_id": emp["om_manager"].id,
+                    "date": datetime.combine(next_year, datetime.min.time()),
+                    "hours": 2.0,
+                    "attendance_ids": [
+                        Command.create({"employee_id": emp["engineer"].id})
+                    ],
+                }
+            )
+        )
+        projects["om"].write(
+            {
+                "techdept_onsite_engineer_ids": [Command.set(emp["engineer2"].ids)],
+                "techdept_onsite_report_frequency": "weekly",
+            }
+        )
+        onsite = env["techdept.onsite.report"]._techdept_ensure_reports(
+            cls.today, projects["om"]
+        )
         # A record of each model the director may change, and the values of
         # a new one he may create.
         cls.drafts = {
@@ -95,6 +144,12 @@ class TestForgery(TechdeptWorldCase):
             "crm.lead": cls.leads["pre"],
             "project.project": projects["impl"],
             "mail.activity": activity,
+            "techdept.progress.report": report.with_env(env),
+            "techdept.progress.report.section": report.section_ids[:1].with_env(env),
+            "techdept.training.plan": plan.with_env(env),
+            "techdept.training.plan.line": plan.line_ids.with_env(env),
+            "techdept.training.session": session.with_env(env),
+            "techdept.onsite.report": onsite.with_env(env),
         }
         appraisal = cls.drafts["techdept.appraisal"]
         cls.creations = {
@@ -192,6 +247,37 @@ class TestForgery(TechdeptWorldCase):
                 "activity_type_id": activity.activity_type_id.id,
                 "user_id": cls.director.id,
                 "summary": "Check it",
+            },
+            # Only the server creates reports and their sections: refused.
+            "techdept.progress.report": {
+                "employee_id": emp["director"].id,
+                "template_id": report.template_id.id,
+            },
+            "techdept.progress.report.section": {
+                "report_id": report.id,
+                "template_section_id": report.section_ids[
+                    :1
+                ].template_section_id.id,
+            },
+            "techdept.training.plan": {
+                "name": "Next plan",
+                "date_from": next_year,
+                "date_to": next_year + relativedelta(months=3),
+            },
+            "techdept.training.plan.line": {
+                "plan_id": plan.id,
+                "name": "Routers",
+                "hours": 2.0,
+            },
+            "techdept.training.session": {
+                "name": "Routers",
+                "stream": "om",
+                "date": datetime.combine(next_year, datetime.min.time()),
+                "hours": 1.0,
+            },
+            "techdept.onsite.report": {
+                "project_id": projects["om"].id,
+                "period_start": next_year,
             },
         }
 
