@@ -71,11 +71,13 @@ class TestForgery(TechdeptWorldCase):
             }
         )
         next_year = cls.today + relativedelta(years=1)
-        # The routines: this period's progress report of an engineer, a
+        # The routines: a progress report of an engineer, a
         # training plan with its planned training, a session, and the
-        # on-site report of the O&M service.
+        # on-site report of the O&M service, of a week with working days
+        # (a week of holidays has no report).
+        week = date(2026, 6, 10)
         report = env["techdept.progress.report"]._techdept_ensure_reports(
-            cls.today, emp["engineer"]
+            week, emp["engineer"]
         )
         plan = (
             env["techdept.training.plan"]
@@ -116,7 +118,7 @@ class TestForgery(TechdeptWorldCase):
             }
         )
         onsite = env["techdept.onsite.report"]._techdept_ensure_reports(
-            cls.today, projects["om"]
+            week, projects["om"]
         )
         # A record of each model the director may change, and the values of
         # a new one he may create.
@@ -255,9 +257,7 @@ class TestForgery(TechdeptWorldCase):
             },
             "techdept.progress.report.section": {
                 "report_id": report.id,
-                "template_section_id": report.section_ids[
-                    :1
-                ].template_section_id.id,
+                "template_section_id": report.section_ids[:1].template_section_id.id,
             },
             "techdept.training.plan": {
                 "name": "Next plan",
