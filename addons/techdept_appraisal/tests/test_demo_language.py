@@ -22,8 +22,16 @@ ALLOWED = {
 # Stored texts of the suite's models that are codes or data, not prose: a
 # chain's or a document type's code, the model a record belongs to, a step's
 # condition as a domain, a robot message's JSON (its title and body are read
-# on their own).
-TECHNICAL_FIELDS = {"code", "model", "res_model", "condition_domain", "payload"}
+# on their own), a report figure's key (the category it counts, shown by its
+# translated label).
+TECHNICAL_FIELDS = {
+    "code",
+    "model",
+    "res_model",
+    "condition_domain",
+    "payload",
+    "key",
+}
 
 
 @tagged("post_install", "-at_install")
