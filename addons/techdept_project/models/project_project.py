@@ -89,6 +89,19 @@ class ProjectProject(models.Model):
     techdept_om_project_ids = fields.One2many(
         "project.project", "techdept_origin_project_id", string="O&M Services"
     )
+    techdept_planned_acceptance_date = fields.Date(
+        string="Planned Acceptance",
+        tracking=True,
+        help="When the customer is expected to accept the project: past it, an "
+        "implementation project not accepted yet shows as late.",
+    )
+    techdept_acceptance_late = fields.Boolean(
+        string="Acceptance Late",
+        compute="_compute_techdept_acceptance_late",
+        search="_search_techdept_acceptance_late",
+        help="An implementation project past its planned acceptance and not "
+        "accepted yet.",
+    )
     techdept_service_date_from = fields.Date(string="Service From")
     techdept_service_date_to = fields.Date(string="Service Until")
     techdept_aftersales_engineer_ids = fields.Many2many(
@@ -222,6 +235,34 @@ class ProjectProject(models.Model):
                 project.techdept_phase_id.document_type_ids
                 - approved.get(project.id, self.env["techdept.document.type"])
             )
+
+    @api.model
+    def _techdept_acceptance_late_domain(self):
+        """Implementation projects past their planned acceptance whose
+        acceptance is not approved yet."""
+        return [
+            ("techdept_kind", "=", "implementation"),
+            ("techdept_planned_acceptance_date", "<", fields.Date.context_today(self)),
+            (
+                "techdept_acceptance_ids",
+                "not any",
+                [("approval_state", "=", "approved")],
+            ),
+        ]
+
+    @api.depends("techdept_kind", "techdept_planned_acceptance_date")
+    def _compute_techdept_acceptance_late(self):
+        late = self.filtered_domain(self._techdept_acceptance_late_domain())
+        for project in self:
+            project.techdept_acceptance_late = project in late
+
+    def _search_techdept_acceptance_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Acceptance Late."))
+        domain = self._techdept_acceptance_late_domain()
+        if (operator == "=") != value:
+            return [("id", "not in", self._search(domain))]
+        return domain
 
     @api.depends("techdept_kind", "techdept_phase_id")
     def _compute_techdept_can_accept(self):

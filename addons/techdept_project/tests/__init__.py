@@ -7,3 +7,4 @@ from . import test_lang
 from . import test_pool
 from . import test_deliverables
 from . import test_routines
+from . import test_planned_acceptance
