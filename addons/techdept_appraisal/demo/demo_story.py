@@ -57,7 +57,9 @@ class TechdeptAppraisalDemo(models.AbstractModel):
             Period._month_defaults(today + relativedelta(months=-1))
         )
         demo_xmlid(self.env, "techdept_appraisal.period_current_demo", current)
+        self._techdept_demo_cycle_goals(current)
         current.action_generate()
+        self._techdept_demo_cycle_self_assessment(current)
         presales_manager = ref("techdept_org.user_presales_manager_demo")
         for appraisal in current.appraisal_ids.filtered(
             lambda a: a.appraiser_user_id == presales_manager
@@ -67,6 +69,8 @@ class TechdeptAppraisalDemo(models.AbstractModel):
             acting(appraisal, presales_manager).action_mark_scored()
         # The others are past the deadline: flagged late.
         self.env["techdept.appraisal"]._remind_appraisers()
+        self._techdept_demo_cycle_appeal(current)
+        self._techdept_demo_planned_acceptance()
 
         # The bonus of the project accepted and handed over to O&M.
         acceptance = ref(
@@ -90,3 +94,105 @@ class TechdeptAppraisalDemo(models.AbstractModel):
             pool.action_propose_lines()
             pool.action_approval_submit()
             acting(pool, director).action_approval_approve()
+
+    # Steps of the story: last month as a conversation, from its goals to an
+    # appeal, and the projects' planned acceptances.
+
+    @api.model
+    def _techdept_demo_cycle_goals(self, month):
+        """The month's forms as they were on its first day: the presales
+        engineer's goals agreed with her manager, an O&M engineer's proposed
+        and not confirmed yet. Self-assessment is asked from then on."""
+        ref = self.env.ref
+        self.env["techdept.kpi.template"].search([]).self_assessment = True
+        self.env["techdept.appraisal"]._generate(month, opening=False)
+        forms = month.appraisal_ids
+        goals = {
+            "manual": "每个售前需求一个工作日内响应，重点支持政务云项目",
+            "deliverables_approved": "完成两份技术方案并通过评审",
+            "worklog_hours": "拜访和技术交流都记入售前工作日志",
+        }
+        presales_engineer = ref("techdept_org.user_presales_engineer_demo")
+        for form in forms.filtered(lambda a: a.employee_user_id == presales_engineer):
+            sheet = form.sheet_id.sudo()
+            manager = form.appraiser_user_id
+            for line in sheet.line_ids:
+                values = {"goal": goals.get(line.source, "按岗位职责完成本月工作")}
+                if line.source == "worklog_hours":
+                    values["goal_target"] = 100.0
+                acting(line, manager).write(values)
+            acting(sheet, manager).action_propose_goals()
+            acting(sheet, form.employee_user_id).action_confirm_goals()
+        aftersales_engineer = ref("techdept_org.user_aftersales_engineer_demo")
+        for form in forms.filtered(lambda a: a.employee_user_id == aftersales_engineer):
+            sheet = form.sheet_id.sudo()
+            manager = form.appraiser_user_id
+            for line in sheet.line_ids:
+                acting(line, manager).goal = "巡检按计划完成，故障四小时内响应"
+            acting(sheet, manager).action_propose_goals()
+
+    @api.model
+    def _techdept_demo_cycle_self_assessment(self, month):
+        """Scoring open: the presales engineer assesses herself."""
+        employee = self.env.ref("techdept_org.user_presales_engineer_demo")
+        for form in month.appraisal_ids.filtered(
+            lambda a: a.employee_user_id == employee and a.state == "self_assessment"
+        ):
+            sheet = acting(form.sheet_id.sudo(), employee)
+            for line in sheet.line_ids:
+                line.write(
+                    {"self_score": line.max_score * 0.9, "self_comment": "按目标完成"}
+                )
+            sheet.action_submit_self_assessment()
+
+    @api.model
+    def _techdept_demo_cycle_appeal(self, month):
+        """Her manager submits the scored form, the director approves it,
+        she appeals it and the director upholds it; to-dos for the rest."""
+        ref = self.env.ref
+        director = ref("techdept_org.user_director_demo")
+        employee = ref("techdept_org.user_presales_engineer_demo")
+        for form in month.appraisal_ids.filtered(
+            lambda a: a.employee_user_id == employee and a.state == "scored"
+        ):
+            acting(form, form.appraiser_user_id).action_approval_submit()
+            acting(form, director).action_approval_approve()
+            wizard = acting(
+                self.env["techdept.appraisal.appeal.wizard"], employee
+            ).create(
+                {
+                    "appraisal_id": form.id,
+                    "reason": "本月政务云项目的方案支持工作量未计入团队协作评分。",
+                }
+            )
+            appeal = self.env["techdept.appraisal.appeal"].browse(
+                wizard.action_confirm()["res_id"]
+            )
+            decision = acting(
+                self.env["techdept.appraisal.appeal.decision"], director
+            ).create(
+                {
+                    "appeal_id": appeal.id,
+                    "outcome": "upheld",
+                    "comment": "已核对工作日志与项目记录，团队协作评分合理，维持原评。",
+                }
+            )
+            decision.action_confirm()
+        self.env["techdept.appraisal"]._remind_cycle()
+
+    @api.model
+    def _techdept_demo_planned_acceptance(self):
+        """The planned acceptance of the implementation projects: one is
+        late, not accepted yet."""
+        today = fields.Date.context_today(self)
+        projects = self.env["project.project"].search(
+            [("techdept_kind", "=", "implementation")], order="id"
+        )
+        for index, project in enumerate(projects):
+            accepted = project.techdept_acceptance_ids.filtered(
+                lambda a: a.approval_state == "approved"
+            )
+            planned = today + relativedelta(days=-10 if index % 2 else 45)
+            project.techdept_planned_acceptance_date = (
+                accepted[:1].date_acceptance or planned
+            )

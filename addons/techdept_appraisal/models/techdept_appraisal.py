@@ -7,7 +7,11 @@ from odoo.models import READ_GROUP_AGGREGATE, parse_read_group_spec
 from odoo.tools import SQL, float_compare
 
 from odoo.addons.techdept_org.exceptions import ApprovalRefusal
-from odoo.addons.techdept_org.models.techdept_guard import as_server, is_server
+from odoo.addons.techdept_org.models.techdept_guard import (
+    as_server,
+    has_server_flag,
+    is_server,
+)
 from odoo.addons.techdept_org.models.techdept_lang import in_company_lang, in_lang_of
 
 from .techdept_appraisal_period import APPRAISER_OF_ROLE
@@ -20,21 +24,41 @@ def _number(value):
 
 
 APPRAISAL_STATES = [
+    ("goals", "Goals"),
+    ("self_assessment", "Self-assessment"),
     ("draft", "To Score"),
     ("scored", "Scored"),
     ("submitted", "Submitted"),
     ("approved", "Approved"),
+    ("appealed", "Under Appeal"),
     ("acknowledged", "Acknowledged"),
     ("locked", "Locked"),
 ]
+# Until its appraiser submits it, a form is his: the employee reads his
+# goals and his self-assessment (techdept.appraisal.sheet), never the
+# appraiser's draft scores.
+PRIVATE_STATES = ("goals", "self_assessment", "draft", "scored")
+GOALS_STATES = [
+    ("draft", "Being Set"),
+    ("proposed", "To Confirm"),
+    ("confirmed", "Confirmed"),
+]
+# Raised by the decision on an appeal, once the engine let its approver
+# decide: returning the form reopens it, whoever decided.
+APPEAL_RETURN_FLAG = "techdept_appeal_return"
+GOALS_TODO = "techdept_appraisal.mail_activity_type_goals"
+SELF_ASSESSMENT_TODO = "techdept_appraisal.mail_activity_type_self_assessment"
 
 
 class TechdeptAppraisal(models.Model):
     """The monthly appraisal form (月度考核表) of one member of the department.
 
-    draft → scored by the appraiser (and the co-appraiser) → submitted →
-    approved by the technical director or returned with a comment (approval
-    engine) → acknowledged by the employee → locked with the month."""
+    goals agreed at the start of the month (月初目标) → after the month, the
+    employee's self-assessment (自评) where the template asks for it → scored
+    by the appraiser (and the co-appraiser) → submitted → approved by the
+    technical director or returned with a comment (approval engine) →
+    acknowledged by the employee, or appealed (申诉) and decided → locked
+    with the month."""
 
     _name = "techdept.appraisal"
     _description = "Monthly Appraisal"
@@ -60,6 +84,10 @@ class TechdeptAppraisal(models.Model):
         "date_submitted",
         "date_acknowledged",
         "is_late",
+        "date_approved",
+        "appeal_deadline",
+        "acknowledgement",
+        "previous_grade_id",
     )
     _order = "period_id desc, department_id, total_score desc, id"
 
@@ -100,9 +128,24 @@ class TechdeptAppraisal(models.Model):
     line_ids = fields.One2many(
         "techdept.appraisal.line", "appraisal_id", string="Items"
     )
+    sheet_ids = fields.One2many("techdept.appraisal.sheet", "appraisal_id")
+    sheet_id = fields.Many2one(
+        "techdept.appraisal.sheet",
+        string="Goals and Self-assessment",
+        compute="_compute_sheet_id",
+    )
+    goals_state = fields.Selection(
+        GOALS_STATES, string="Goals", compute="_compute_sheet_id"
+    )
+    self_total = fields.Float(
+        string="Self Score",
+        compute="_compute_self_total",
+        digits=(5, 2),
+        help="The employee's own total, once he has submitted his self-assessment.",
+    )
     state = fields.Selection(
         APPRAISAL_STATES,
-        default="draft",
+        default="goals",
         required=True,
         readonly=True,
         tracking=True,
@@ -141,8 +184,48 @@ class TechdeptAppraisal(models.Model):
         help="The current user is the appraised employee and the form awaits his "
         "acknowledgement.",
     )
+    can_appeal = fields.Boolean(
+        compute="_compute_can_act",
+        help="The current user is the appraised employee, the form is approved "
+        "and its appeal window is open.",
+    )
+    can_skip_self_assessment = fields.Boolean(
+        compute="_compute_can_act",
+        help="The current user appraises the form and may score it without the "
+        "employee's self-assessment: its deadline has passed.",
+    )
     date_submitted = fields.Datetime(readonly=True, copy=False)
+    date_approved = fields.Datetime(readonly=True, copy=False)
+    appeal_deadline = fields.Date(
+        string="Appeal By",
+        readonly=True,
+        copy=False,
+        help="The employee may appeal the approved form until this day (working "
+        "days of the working calendar); after it the form counts as "
+        "acknowledged.",
+    )
     date_acknowledged = fields.Datetime(readonly=True, copy=False)
+    acknowledgement = fields.Selection(
+        [
+            ("employee", "By the Employee"),
+            ("lapsed", "Appeal Window Lapsed"),
+            ("appeal", "Appeal Decided"),
+        ],
+        readonly=True,
+        copy=False,
+    )
+    appeal_ids = fields.One2many(
+        "techdept.appraisal.appeal", "appraisal_id", string="Appeals"
+    )
+    appeal_count = fields.Integer(compute="_compute_appeal_count")
+    previous_grade_id = fields.Many2one(
+        "techdept.grade.band",
+        string="Grade Before Reopening",
+        readonly=True,
+        copy=False,
+        help="The grade the form had when it was reopened: if its new grade "
+        "differs, the bonus pools that counted it are flagged.",
+    )
     is_late = fields.Boolean(
         string="Late",
         readonly=True,
@@ -191,16 +274,53 @@ class TechdeptAppraisal(models.Model):
             appraisal.total_score = round(total, 2)
             appraisal.grade_band_id = bands._band_for(total, bands) if scored else False
 
+    @api.depends("sheet_ids.goals_state")
+    def _compute_sheet_id(self):
+        for appraisal in self:
+            sheet = appraisal.sudo().sheet_ids[:1]
+            appraisal.sheet_id = sheet.with_env(self.env)
+            appraisal.goals_state = sheet.goals_state
+
+    @api.depends("sheet_ids.self_total", "sheet_ids.self_submitted_date")
+    def _compute_self_total(self):
+        for appraisal in self:
+            sheet = appraisal.sudo().sheet_ids[:1]
+            appraisal.self_total = (
+                sheet.self_total if sheet.self_submitted_date else 0.0
+            )
+
+    def _compute_appeal_count(self):
+        counts = dict(
+            self.env["techdept.appraisal.appeal"]
+            .sudo()
+            ._read_group(
+                [("appraisal_id", "in", self.ids)], ["appraisal_id"], ["__count"]
+            )
+        )
+        for appraisal in self:
+            appraisal.appeal_count = counts.get(appraisal._origin, 0)
+
     @api.depends_context("uid")
-    @api.depends("state", "appraiser_id", "employee_user_id")
+    @api.depends("state", "appraiser_id", "employee_user_id", "appeal_deadline")
     def _compute_can_act(self):
         user = self.env.user
+        today = fields.Date.context_today(self)
         for appraisal in self:
+            mine = appraisal.employee_user_id == user
             appraisal.can_score = (
                 appraisal.state in ("draft", "scored") and appraisal._is_appraiser()
             )
-            appraisal.can_acknowledge = (
-                appraisal.state == "approved" and appraisal.employee_user_id == user
+            appraisal.can_acknowledge = appraisal.state == "approved" and mine
+            appraisal.can_appeal = (
+                appraisal.state == "approved"
+                and mine
+                and bool(appraisal.appeal_deadline)
+                and today <= appraisal.appeal_deadline
+            )
+            appraisal.can_skip_self_assessment = (
+                appraisal.state == "self_assessment"
+                and appraisal._is_appraiser()
+                and appraisal._self_assessment_may_be_skipped()
             )
 
     def _approval_submittable(self):
@@ -253,12 +373,15 @@ class TechdeptAppraisal(models.Model):
     # Monthly generation
 
     @api.model
-    def _generate(self, period):
+    def _generate(self, period, opening=None):
         """One appraisal per member of the technical department whose
         position has a template, with the appraiser the policy names and the
         implementation manager as co-appraiser for the engineers who were on
-        an implementation project that month. A constant number of queries,
-        whatever the number of employees."""
+        an implementation project that month, each with the sheet of his
+        goals and self-assessment. Forms start with the month's goals, and
+        are settled again when scoring opens (_open_scoring); those of a
+        month already over start with its scoring. A constant number of
+        queries, whatever the number of employees."""
         technical = (
             self.env["hr.department"]
             .sudo()
@@ -285,42 +408,32 @@ class TechdeptAppraisal(models.Model):
                 ]
             )
         )
-        templates = (
-            self.env["techdept.kpi.template"]
-            .sudo()
-            .search([("job_ids", "in", employees.job_id.ids)])
-        )
-        # A template whose weights do not total 100 appraises nobody.
-        templates = templates.filtered(
-            lambda t: not float_compare(t.total_weight, 100.0, 2)
-        )
-        template_of_job = {
-            job: template for template in templates for job in template.job_ids
-        }
+        template_of_job = self._template_of_job(employees.job_id)
         done = set(self.sudo().search([("period_id", "=", period.id)]).employee_id.ids)
         employees = employees.filtered(
             lambda e: e.id not in done and e.job_id in template_of_job
         )
         if not employees:
             return self.browse()
-        resolver = self.env["techdept.resolver"]
-        appraisers = {}
-        for kind, key in set(APPRAISER_OF_ROLE.values()):
-            if kind == "function":
-                appraisers[kind, key] = resolver._function_manager(
-                    key, company=period.company_id
-                )
-            else:
-                appraisers[kind, key] = resolver._role_holders(
-                    key, company=period.company_id
-                )[:1]
+        appraisers = self._policy_appraisers(period.company_id)
         co_appraisers = self._co_appraisers(employees, period)
+        # A month already over starts where its scoring opens (``opening``
+        # says otherwise for a month generated after the fact).
+        over = (
+            period.date_to < fields.Date.context_today(self)
+            if opening is None
+            else opening
+        )
         vals_list = []
         for employee in employees:
             appraiser = appraisers[APPRAISER_OF_ROLE[employee.techdept_role]]
             if not appraiser or appraiser == employee:
                 continue
             template = template_of_job[employee.job_id]
+            co_appraiser = co_appraisers.get(employee.id, False)
+            state = "goals"
+            if over:
+                state = "self_assessment" if template.self_assessment else "draft"
             vals_list.append(
                 {
                     "period_id": period.id,
@@ -329,29 +442,193 @@ class TechdeptAppraisal(models.Model):
                     "department_id": employee.department_id.id,
                     "template_id": template.id,
                     "appraiser_id": appraiser.id,
-                    "co_appraiser_id": co_appraisers.get(employee.id, False),
+                    "co_appraiser_id": co_appraiser,
+                    "state": state,
                     "line_ids": [
-                        Command.create(
-                            {
-                                "template_line_id": item.id,
-                                "sequence": item.sequence,
-                                "group": item.group,
-                                "weight": item.weight,
-                                "max_score": item.max_score,
-                                "source": item.source,
-                                "target": item.target,
-                                "scorer": item.scorer
-                                if co_appraisers.get(employee.id)
-                                else "appraiser",
-                            }
-                        )
+                        Command.create(self._item_values(item, bool(co_appraiser)))
                         for item in template.line_ids
                     ],
                 }
             )
         appraisals = self.sudo().create(vals_list)
-        appraisals._refresh_computed_items()
+        appraisals._create_sheets()
+        if over:
+            appraisals._refresh_computed_items()
         return appraisals
+
+    @api.model
+    def _template_of_job(self, jobs):
+        """{job: template} of the templates whose weights total 100 (a
+        template that does not appraises nobody)."""
+        templates = (
+            self.env["techdept.kpi.template"]
+            .sudo()
+            .search([("job_ids", "in", jobs.ids)])
+            .filtered(lambda t: not float_compare(t.total_weight, 100.0, 2))
+        )
+        return {job: template for template in templates for job in template.job_ids}
+
+    @api.model
+    def _policy_appraisers(self, company):
+        """{(kind, key) of APPRAISER_OF_ROLE: the employee acting today}."""
+        resolver = self.env["techdept.resolver"]
+        appraisers = {}
+        for kind, key in set(APPRAISER_OF_ROLE.values()):
+            if kind == "function":
+                appraisers[kind, key] = resolver._function_manager(key, company=company)
+            else:
+                appraisers[kind, key] = resolver._role_holders(key, company=company)[:1]
+        return appraisers
+
+    @api.model
+    def _item_values(self, item, co_appraised):
+        """The values of a form's item from its template's item."""
+        return {
+            "template_line_id": item.id,
+            "sequence": item.sequence,
+            "group": item.group,
+            "weight": item.weight,
+            "max_score": item.max_score,
+            "source": item.source,
+            "target": item.target,
+            "scorer": item.scorer if co_appraised else "appraiser",
+        }
+
+    def _create_sheets(self, lines=None):
+        """The employee's sheet of each form, or the items of ``lines`` on
+        their forms' sheets."""
+        Sheet = self.env["techdept.appraisal.sheet"].sudo()
+        if lines is not None:
+            return (
+                self.env["techdept.appraisal.sheet.line"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "sheet_id": line.appraisal_id.sheet_ids[:1].id,
+                            "line_id": line.id,
+                        }
+                        for line in lines
+                    ]
+                )
+            )
+        return Sheet.create(
+            [
+                {
+                    "appraisal_id": appraisal.id,
+                    "line_ids": [
+                        Command.create({"line_id": line.id})
+                        for line in appraisal.line_ids
+                    ],
+                }
+                for appraisal in self
+            ]
+        )
+
+    def _open_scoring(self):
+        """After the month, the forms still on their goals: who appraises,
+        co-appraises and which template applies are settled again (a new
+        assignment, a delegation, a template changed during the month are
+        honoured), the computed items are measured, then the employee
+        assesses himself where his template asks for it, else the appraiser
+        scores. Returns the forms opened."""
+        forms = self.sudo().filtered(lambda a: a.state == "goals")
+        if not forms:
+            return forms
+        for period, batch in forms.grouped("period_id").items():
+            batch._resettle(period)
+        self_assessed = forms.filtered(lambda a: a.template_id.self_assessment)
+        if self_assessed:
+            as_server(self_assessed).write({"state": "self_assessment"})
+        if forms - self_assessed:
+            as_server(forms - self_assessed).write({"state": "draft"})
+        forms._refresh_computed_items()
+        return forms
+
+    def _resettle(self, period):
+        """Settle the appraiser, the co-appraiser, the position and the
+        template of these forms of ``period`` as they are today, and their
+        items as the template has them; a note says what changed."""
+        Employee = self.env["hr.employee"].sudo()
+        employees = self.employee_id
+        appraisers = self._policy_appraisers(period.company_id)
+        co_appraisers = self._co_appraisers(employees, period)
+        template_of_job = self._template_of_job(employees.job_id)
+        changes = {}
+        for form in self:
+            employee = form.employee_id
+            vals = {}
+            key = APPRAISER_OF_ROLE.get(employee.techdept_role)
+            appraiser = appraisers.get(key) if key else Employee
+            if appraiser and appraiser != employee and appraiser != form.appraiser_id:
+                vals["appraiser_id"] = appraiser.id
+            co_appraiser = Employee.browse(co_appraisers.get(employee.id, []))
+            if co_appraiser != form.co_appraiser_id:
+                vals["co_appraiser_id"] = co_appraiser.id
+            if employee.job_id and employee.job_id != form.job_id:
+                vals["job_id"] = employee.job_id.id
+            if employee.department_id != form.department_id:
+                vals["department_id"] = employee.department_id.id
+            template = template_of_job.get(employee.job_id)
+            if template and template != form.template_id:
+                vals["template_id"] = template.id
+            if vals:
+                changes[form] = {name: form[name] for name in vals}
+                as_server(form).write(vals)
+        self._sync_items()
+        for form, before in changes.items():
+            form._post_resettled(before)
+
+    def _sync_items(self):
+        """Give each form the items of its template, with their current
+        weights, maxima, sources and targets: new items are added (with
+        their line on the employee's sheet), items the template no longer
+        has are removed, with their goals."""
+        Line = self.env["techdept.appraisal.line"].sudo()
+        to_create = []
+        to_remove = Line
+        for form in self:
+            co_appraised = bool(form.co_appraiser_id)
+            current = {line.template_line_id: line for line in form.line_ids}
+            for item in form.template_id.line_ids:
+                values = self._item_values(item, co_appraised)
+                line = current.pop(item, None)
+                if line is None:
+                    to_create.append(dict(values, appraisal_id=form.id))
+                    continue
+                del values["template_line_id"]
+                changed = {
+                    name: value for name, value in values.items() if line[name] != value
+                }
+                if changed:
+                    as_server(line).write(changed)
+            to_remove |= Line.union(*current.values())
+        if to_remove:
+            as_server(to_remove).unlink()
+        if to_create:
+            lines = as_server(Line).create(to_create)
+            self._create_sheets(lines)
+
+    def _post_resettled(self, before):
+        """A note on the form saying what changed since the month began."""
+        self.ensure_one()
+        parts = []
+        for name, old in before.items():
+            parts.append(
+                self.env._(
+                    "%(field)s: %(old)s → %(new)s",
+                    field=self._fields[name].get_description(self.env)["string"],
+                    old=old.display_name or "—",
+                    new=self[name].display_name or "—",
+                )
+            )
+        self.message_post(
+            body=self.env._(
+                "Scoring opens with what changed during the month: %(changes)s.",
+                changes="; ".join(parts),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
 
     @api.model
     def _co_appraisers(self, employees, period):
@@ -383,7 +660,8 @@ class TechdeptAppraisal(models.Model):
         """Fill the items computed from the suite for the month, in a few
         grouped queries for the whole batch. Each ``_kpi_<source>()`` maps
         employee ids to their value, or with ``with_count`` to (value,
-        number of records counted)."""
+        number of records counted); the target is the one agreed in the
+        month's goals, else the template's."""
         lines = self.line_ids.filtered(lambda line: line.source != "manual")
         if not lines:
             return
@@ -394,10 +672,9 @@ class TechdeptAppraisal(models.Model):
             value, count = values[line.source].get(
                 line.appraisal_id.employee_id.id, (0.0, 0)
             )
+            target = line._effective_target()
             score = (
-                min(line.max_score, value / line.target * line.max_score)
-                if line.target
-                else 0.0
+                min(line.max_score, value / target * line.max_score) if target else 0.0
             )
             line.sudo().write(
                 {
@@ -529,8 +806,12 @@ class TechdeptAppraisal(models.Model):
     # Flow
 
     def _is_appraiser(self):
+        """The appraiser (or whoever acts for him) or the technical director;
+        never the employee of the form, whomever he acts for."""
         self.ensure_one()
         user = self.env.user
+        if self.employee_user_id == user:
+            return False
         acting = self.env["techdept.resolver"]._acting_employee(self.appraiser_id)
         return user in (self.appraiser_user_id | acting.user_id) or user.has_group(
             "techdept_org.group_director"
@@ -592,6 +873,194 @@ class TechdeptAppraisal(models.Model):
             as_server(appraisal).state = "scored"
         return True
 
+    def action_open_sheet(self):
+        """The employee's goals and self-assessment of this form."""
+        self.ensure_one()
+        self.check_access("read")
+        sheet = self.sheet_id
+        sheet.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "techdept.appraisal.sheet",
+            "res_id": sheet.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_open_appeals(self):
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Appeals"),
+            "res_model": "techdept.appraisal.appeal",
+            "view_mode": "list,form",
+            "domain": [("appraisal_id", "=", self.id)],
+        }
+
+    # Self-assessment
+
+    def _self_assessment_may_be_skipped(self):
+        """The appraiser scores without the employee's self-assessment once
+        its deadline has passed; the technical director at any time."""
+        self.ensure_one()
+        if self.env.user.has_group("techdept_org.group_director"):
+            return True
+        deadline = self.period_id.self_assessment_deadline
+        return not deadline or fields.Date.context_today(self) > deadline
+
+    def action_skip_self_assessment(self):
+        """Score the form without the employee's self-assessment."""
+        self.check_access("write")
+        for appraisal in self:
+            if appraisal.state != "self_assessment":
+                raise UserError(
+                    self.env._(
+                        "%(form)s does not wait for a self-assessment.",
+                        form=appraisal.display_name,
+                    )
+                )
+            if not appraisal._is_appraiser():
+                raise UserError(
+                    self.env._(
+                        "Only %(appraiser)s scores %(form)s.",
+                        appraiser=appraisal.appraiser_id.name,
+                        form=appraisal.display_name,
+                    )
+                )
+            if not appraisal._self_assessment_may_be_skipped():
+                raise UserError(
+                    self.env._(
+                        "%(employee)s has until %(deadline)s to assess himself.",
+                        employee=appraisal.employee_id.name,
+                        deadline=appraisal.period_id.self_assessment_deadline,
+                    )
+                )
+        for appraisal in self:
+            appraisal._start_scoring(skipped=True)
+        return True
+
+    def _start_scoring(self, skipped=False):
+        """The self-assessment is in (or done without): the appraiser scores."""
+        self.ensure_one()
+        form = self.sudo()
+        sheet = form.sheet_ids[:1]
+        as_server(form).state = "draft"
+        self._close_todos(sheet, SELF_ASSESSMENT_TODO)
+        if skipped:
+            note = self.env._(
+                "%(user)s scores the form without the employee's self-assessment.",
+                user=self.env.user.name,
+            )
+            form.message_post(body=note, subtype_xmlid="mail.mt_note")
+            sheet.message_post(body=note, subtype_xmlid="mail.mt_note")
+        if form.appraiser_user_id:
+            self._schedule_todo(
+                form,
+                "mail.mail_activity_data_todo",
+                form.appraiser_user_id,
+                self.env._("Score and submit this appraisal"),
+                form.period_id.deadline,
+            )
+
+    # To-dos: one per stage for whoever must act, due on the stage's deadline
+
+    @api.model
+    def _schedule_todo(self, record, xmlid, user, summary, deadline=None):
+        """A to-do of type ``xmlid`` for ``user`` on ``record``, unless he (or
+        his deputy, while he is away) has one already."""
+        if not user or not record:
+            return
+        record = record.sudo()
+        activity_type = self.env.ref(xmlid)
+        if record.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id == activity_type
+                and (a.techdept_delegation_id.employee_id.user_id or a.user_id) == user
+            )
+        ):
+            return
+        record.activity_schedule(
+            xmlid,
+            date_deadline=deadline or fields.Date.context_today(self),
+            summary=summary,
+            user_id=user.id,
+        )
+
+    @api.model
+    def _close_todos(self, record, xmlid, feedback=None, user=None):
+        """Close the to-dos of type ``xmlid`` on ``record`` (of ``user`` only,
+        when given): done with ``feedback``, else removed."""
+        activity_type = self.env.ref(xmlid)
+        activities = record.sudo().activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id == activity_type
+                and (
+                    not user
+                    or (a.techdept_delegation_id.employee_id.user_id or a.user_id)
+                    == user
+                )
+            )
+        )
+        if feedback:
+            activities.action_feedback(feedback=feedback)
+        else:
+            activities.unlink()
+
+    @api.model
+    def _remind_cycle(self):
+        """The to-dos of the goals, of the self-assessment and of the
+        acknowledgement, for whoever must act, due on the stage's deadline
+        (working days of the working calendar); none twice."""
+        forms = self.sudo().search(
+            [("state", "in", ("goals", "self_assessment", "approved"))]
+        )
+        for form in forms:
+            sheet = form.sheet_ids[:1]
+            period = form.period_id
+            if form.state == "goals" and sheet.goals_state == "draft":
+                self._schedule_todo(
+                    sheet,
+                    GOALS_TODO,
+                    form.appraiser_user_id,
+                    self.env._(
+                        "Set the goals of %(employee)s for %(month)s",
+                        employee=form.employee_id.name,
+                        month=period.name,
+                    ),
+                    period.goals_deadline,
+                )
+            elif form.state == "goals" and sheet.goals_state == "proposed":
+                self._schedule_todo(
+                    sheet,
+                    GOALS_TODO,
+                    form.employee_user_id,
+                    self.env._("Confirm your goals for %(month)s", month=period.name),
+                    period.goals_deadline,
+                )
+            elif form.state == "self_assessment":
+                self._schedule_todo(
+                    sheet,
+                    SELF_ASSESSMENT_TODO,
+                    form.employee_user_id,
+                    self.env._("Assess yourself for %(month)s", month=period.name),
+                    period.self_assessment_deadline,
+                )
+            elif form.state == "approved":
+                form._schedule_acknowledgement_todo()
+
+    def _schedule_acknowledgement_todo(self):
+        self.ensure_one()
+        self._schedule_todo(
+            self,
+            "mail.mail_activity_data_todo",
+            self.employee_user_id,
+            self.env._("Acknowledge or appeal your appraisal"),
+            self.appeal_deadline,
+        )
+
+    # Review by the technical director (approval engine)
+
     def _check_all_scored(self):
         for appraisal in self:
             missing = appraisal.line_ids.filtered(lambda line: not line.is_scored)
@@ -603,6 +1072,18 @@ class TechdeptAppraisal(models.Model):
                         items=", ".join(missing.mapped("name")),
                     )
                 )
+
+    def _approval_check(self, action):
+        if action in ("approve", "reject"):
+            own = self.filtered(lambda a: a.sudo().employee_user_id == self.env.user)
+            if own:
+                raise UserError(
+                    self.env._(
+                        "%(form)s is your own appraisal: someone else reviews it.",
+                        form=own[0].display_name,
+                    )
+                )
+        return super()._approval_check(action)
 
     def _approval_check_submit(self):
         for appraisal in self:
@@ -634,18 +1115,47 @@ class TechdeptAppraisal(models.Model):
                     "is_late": late or appraisal.is_late,
                 }
             )
+            # The appraiser's to-do to score it is done.
+            self._close_todos(
+                appraisal, "mail.mail_activity_data_todo", self.env._("Submitted.")
+            )
 
     def _on_approval_done(self):
-        self.sudo().write({"state": "approved"})
-        for appraisal in self.filtered("employee_user_id"):
-            user = appraisal.employee_user_id
-            appraisal.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=in_lang_of(self, user).env._(
-                    "Read and acknowledge your appraisal"
-                ),
-                user_id=user.id,
+        """Approved: the employee acknowledges it, or appeals within the
+        window (system parameter techdept_appraisal.appeal_days, working
+        days, 3 by default)."""
+        days = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("techdept_appraisal.appeal_days", 3)
+        )
+        today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
+        Calendar = self.env["techdept.calendar"]
+        for appraisal in self.sudo():
+            deadline, _provisional = Calendar._for_company(
+                appraisal.company_id
+            )._add_working_days(today, days)
+            appraisal.write(
+                {
+                    "state": "approved",
+                    "date_approved": now,
+                    "appeal_deadline": deadline,
+                    "acknowledgement": False,
+                }
             )
+            appraisal._schedule_acknowledgement_todo()
+        self._flag_changed_grades()
+
+    def _flag_changed_grades(self):
+        """A form reopened and approved again with another grade: the bonus
+        pools that counted it are flagged for the technical director, never
+        changed silently."""
+        forms = self.sudo().filtered("previous_grade_id")
+        changed = forms.filtered(lambda a: a.previous_grade_id != a.grade_band_id)
+        if changed:
+            self.env["techdept.bonus.pool"]._flag_grade_changes(changed)
+        forms.write({"previous_grade_id": False})
 
     def _on_approval_rejected(self):
         self.sudo().write({"state": "draft"})
@@ -653,6 +1163,13 @@ class TechdeptAppraisal(models.Model):
     def _on_approval_withdrawn(self):
         """Back to the appraiser, scored: he may change it and submit again."""
         self.sudo().write({"state": "scored"})
+
+    def _approval_may_reopen(self):
+        # The decision on an appeal returns the form, whoever decided it.
+        return (
+            has_server_flag(self.env, APPEAL_RETURN_FLAG)
+            or super()._approval_may_reopen()
+        )
 
     def _approval_check_reopen(self):
         locked = self.filtered(lambda a: a.period_id.state == "locked")
@@ -664,11 +1181,30 @@ class TechdeptAppraisal(models.Model):
                     form=locked[0].display_name,
                 )
             )
+        appealed = self.filtered(lambda a: a.state == "appealed")
+        if appealed and not has_server_flag(self.env, APPEAL_RETURN_FLAG):
+            raise UserError(
+                self.env._(
+                    "%(form)s is under appeal: decide the appeal, which may return "
+                    "the form.",
+                    form=appealed[0].display_name,
+                )
+            )
 
     def _on_approval_reopened(self):
-        """Back to the appraiser, who scores again and resubmits."""
-        self.sudo().write({"state": "draft"})
+        """Back to the appraiser, who scores again and resubmits; the grade
+        it had is kept to compare with the next one."""
         for appraisal in self.sudo():
+            appraisal.write(
+                {
+                    "state": "draft",
+                    "previous_grade_id": appraisal.previous_grade_id.id
+                    or appraisal.grade_band_id.id,
+                    "appeal_deadline": False,
+                    "acknowledgement": False,
+                    "date_acknowledged": False,
+                }
+            )
             # The employee has nothing to acknowledge any more.
             appraisal.activity_ids.filtered(
                 lambda a, user=appraisal.employee_user_id: a.user_id == user
@@ -682,6 +1218,8 @@ class TechdeptAppraisal(models.Model):
                 ),
                 user_id=user.id,
             )
+
+    # Acknowledgement and appeal
 
     def action_acknowledge(self):
         for appraisal in self:
@@ -698,8 +1236,13 @@ class TechdeptAppraisal(models.Model):
                         employee=appraisal.employee_id.name,
                     )
                 )
-            appraisal.sudo().state = "acknowledged"
-            appraisal.sudo().date_acknowledged = fields.Datetime.now()
+            appraisal.sudo().write(
+                {
+                    "state": "acknowledged",
+                    "acknowledgement": "employee",
+                    "date_acknowledged": fields.Datetime.now(),
+                }
+            )
             appraisal.activity_ids.filtered(
                 lambda a: a.user_id == self.env.user
             ).sudo().action_feedback(
@@ -707,18 +1250,97 @@ class TechdeptAppraisal(models.Model):
             )
         return True
 
+    def _check_can_appeal(self):
+        today = fields.Date.context_today(self)
+        for appraisal in self:
+            if appraisal.employee_user_id != self.env.user:
+                raise UserError(
+                    self.env._(
+                        "Only %(employee)s may appeal his appraisal.",
+                        employee=appraisal.employee_id.name,
+                    )
+                )
+            if appraisal.state != "approved":
+                raise UserError(
+                    self.env._(
+                        "%(form)s is %(state)s: only an approved form can be appealed.",
+                        form=appraisal.display_name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[appraisal.state],
+                    )
+                )
+            if not appraisal.appeal_deadline or today > appraisal.appeal_deadline:
+                raise UserError(
+                    self.env._(
+                        "The appeal window of %(form)s closed on %(date)s.",
+                        form=appraisal.display_name,
+                        date=appraisal.appeal_deadline,
+                    )
+                )
+
+    def action_appeal(self):
+        """Open the wizard in which the employee says why he appeals."""
+        self.ensure_one()
+        self.check_access("read")
+        self._check_can_appeal()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Appeal"),
+            "res_model": "techdept.appraisal.appeal.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_appraisal_id": self.id},
+        }
+
+    @api.model
+    def _lapse_appeal_windows(self):
+        """Approved forms whose appeal window has closed count as
+        acknowledged."""
+        today = fields.Date.context_today(self)
+        forms = self.sudo().search(
+            [("state", "=", "approved"), ("appeal_deadline", "<", today)]
+        )
+        if not forms:
+            return forms
+        forms.write(
+            {
+                "state": "acknowledged",
+                "acknowledgement": "lapsed",
+                "date_acknowledged": fields.Datetime.now(),
+            }
+        )
+        for form in forms:
+            form.activity_ids.filtered(
+                lambda a, user=form.employee_user_id: a.user_id == user
+            ).unlink()
+            form.message_post(
+                body=self.env._(
+                    "The appeal window closed on %(date)s: the form counts as "
+                    "acknowledged.",
+                    date=form.appeal_deadline,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return forms
+
     @api.model
     def _remind_appraisers(self):
         """Before the deadline, a to-do for each appraiser with forms to
-        submit; past it, the forms are flagged late."""
+        submit; past it, the forms are flagged late (those still waiting for
+        the employee's self-assessment too)."""
         today = fields.Date.context_today(self)
-        open_forms = self.sudo().search([("state", "in", ("draft", "scored"))])
+        open_forms = self.sudo().search(
+            [("state", "in", ("self_assessment", "draft", "scored"))]
+        )
         open_forms.filtered(lambda a: a.period_id.deadline < today).write(
             {"is_late": True}
         )
         todo_type = self.env.ref("mail.mail_activity_data_todo")
         for appraiser, forms in (
-            open_forms.filtered(lambda a: a.period_id.deadline >= today)
+            open_forms.filtered(
+                lambda a: a.period_id.deadline >= today and a.state != "self_assessment"
+            )
             .grouped("appraiser_user_id")
             .items()
         ):
@@ -741,7 +1363,7 @@ class TechdeptAppraisal(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_submitted(self):
-        if self.filtered(lambda a: a.state not in ("draft", "scored")):
+        if self.filtered(lambda a: a.state not in PRIVATE_STATES):
             raise UserError(self.env._("Submitted appraisals cannot be deleted."))
 
 
@@ -804,6 +1426,45 @@ class TechdeptAppraisalLine(models.Model):
     is_scored = fields.Boolean(string="Scored", readonly=True)
     comment = fields.Char()
     guide = fields.Text(related="template_line_id.guide")
+    sheet_line_ids = fields.One2many("techdept.appraisal.sheet.line", "line_id")
+    goal = fields.Text(
+        compute="_compute_sheet_values", help="The goal agreed for the month."
+    )
+    goal_target = fields.Float(
+        string="Target This Month",
+        compute="_compute_sheet_values",
+        help="The measurable target agreed for the month; the template's when "
+        "none was.",
+    )
+    self_score = fields.Float(
+        compute="_compute_sheet_values",
+        digits=(5, 2),
+        help="The employee's own score, once he has submitted his self-assessment.",
+    )
+    self_comment = fields.Char(compute="_compute_sheet_values")
+
+    @api.depends(
+        "sheet_line_ids.goal",
+        "sheet_line_ids.goal_target",
+        "sheet_line_ids.self_score",
+        "sheet_line_ids.self_comment",
+        "sheet_line_ids.sheet_id.self_submitted_date",
+    )
+    def _compute_sheet_values(self):
+        # Whoever reads the item may read the goal; the self-assessment
+        # shows once the employee has submitted it.
+        for line in self:
+            mine = line.sudo().sheet_line_ids[:1]
+            submitted = bool(mine.sheet_id.self_submitted_date)
+            line.goal = mine.goal
+            line.goal_target = mine.goal_target or line.target
+            line.self_score = mine.self_score if submitted else 0.0
+            line.self_comment = mine.self_comment if submitted else False
+
+    def _effective_target(self):
+        """The target a computed item is measured against."""
+        self.ensure_one()
+        return self.sudo().sheet_line_ids[:1].goal_target or self.target
 
     @api.depends("source", "value", "value_count", "target", "appraisal_id.period_id")
     @api.depends_context("lang")
@@ -907,6 +1568,14 @@ class TechdeptAppraisalLine(models.Model):
                 )
             )
         user = self.env.user
+        if appraisal.employee_user_id == user:
+            raise UserError(
+                self.env._(
+                    "%(form)s is your own appraisal: its scores are not yours to "
+                    "enter.",
+                    form=appraisal.display_name,
+                )
+            )
         if user.has_group("techdept_org.group_director"):
             return
         if self.scorer == "co_appraiser":

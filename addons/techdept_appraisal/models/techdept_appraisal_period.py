@@ -39,6 +39,17 @@ class TechdeptAppraisalPeriod(models.Model):
         help="Appraisers submit the month's forms by this day: by default the "
         "N-th working day of the following month.",
     )
+    goals_deadline = fields.Date(
+        string="Goals By",
+        help="Appraisers and employees agree on the month's goals by this day: "
+        "by default the N-th working day of the month.",
+    )
+    self_assessment_deadline = fields.Date(
+        string="Self-assessment By",
+        help="Employees assess themselves by this day, where their template asks "
+        "for it: by default the N-th working day of the following month. After "
+        "it, the appraiser may score without.",
+    )
     deadline_provisional = fields.Boolean(
         compute="_compute_deadline_provisional",
         help="The public holidays of the deadline's year are not loaded in the "
@@ -96,22 +107,32 @@ class TechdeptAppraisalPeriod(models.Model):
 
     @api.model
     def _month_defaults(self, day):
-        """The month of ``day``; its forms are due on the N-th working day of
-        the following month (system parameter techdept_appraisal.deadline_day,
-        5 by default), on the working calendar: public holidays and make-up
-        working days count as they are worked."""
+        """The month of ``day`` and its deadlines, on the working calendar
+        (public holidays and make-up working days count as they are worked):
+        goals by the N-th working day of the month (system parameter
+        techdept_appraisal.goals_day, 3 by default); after the month, the
+        self-assessment by the N-th working day of the following month
+        (techdept_appraisal.self_assessment_day, 3) and the forms by the N-th
+        (techdept_appraisal.deadline_day, 5)."""
         start = day + relativedelta(day=1)
-        deadline_day = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("techdept_appraisal.deadline_day", 5)
+        following = start + relativedelta(months=1)
+        param = self.env["ir.config_parameter"].sudo().get_param
+        calendar = self.env["techdept.calendar"]._for_company()
+        deadline, _provisional = calendar._nth_working_day(
+            following, int(param("techdept_appraisal.deadline_day", 5))
         )
-        deadline, _provisional = (
-            self.env["techdept.calendar"]
-            ._for_company()
-            ._nth_working_day(start + relativedelta(months=1), deadline_day)
+        goals, _provisional = calendar._nth_working_day(
+            start, int(param("techdept_appraisal.goals_day", 3))
         )
-        return {"date_from": start, "deadline": deadline}
+        self_assessment, _provisional = calendar._nth_working_day(
+            following, int(param("techdept_appraisal.self_assessment_day", 3))
+        )
+        return {
+            "date_from": start,
+            "deadline": deadline,
+            "goals_deadline": goals,
+            "self_assessment_deadline": min(self_assessment, deadline),
+        }
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -119,7 +140,9 @@ class TechdeptAppraisalPeriod(models.Model):
             if vals.get("date_from"):
                 start = fields.Date.to_date(vals["date_from"])
                 vals["date_from"] = start + relativedelta(day=1)
-                vals.setdefault("deadline", self._month_defaults(start)["deadline"])
+                defaults = self._month_defaults(start)
+                for name in ("deadline", "goals_deadline", "self_assessment_deadline"):
+                    vals.setdefault(name, defaults[name])
         return super().create(vals_list)
 
     def _check_director(self):
@@ -135,17 +158,24 @@ class TechdeptAppraisalPeriod(models.Model):
 
     def action_generate(self):
         """Create the missing appraisals of the month; running it again
-        creates nothing twice."""
+        creates nothing twice. Once the month is over, scoring opens on the
+        forms still on their goals."""
         self._check_director()
+        today = fields.Date.context_today(self)
+        Appraisal = self.env["techdept.appraisal"]
         for period in self:
             if period.state == "locked":
                 raise UserError(self.env._("%(month)s is locked.", month=period.name))
-            self.env["techdept.appraisal"]._generate(period)
+            Appraisal._generate(period)
+            if period.date_to < today:
+                period.sudo().appraisal_ids._open_scoring()
         return True
 
     def action_lock(self):
-        """Lock the month: acknowledged forms can no longer change."""
+        """Lock the month: acknowledged forms can no longer change (a form
+        whose appeal window has closed counts as acknowledged)."""
         self._check_director()
+        self.env["techdept.appraisal"]._lapse_appeal_windows()
         for period in self.sudo():
             pending = period.appraisal_ids.filtered(lambda a: a.state != "acknowledged")
             if pending:
@@ -162,10 +192,11 @@ class TechdeptAppraisalPeriod(models.Model):
 
     @api.model
     def _cron_generate_last_month(self):
-        """First days of a month: the appraisals of the month before, in
-        every company that has a technical department."""
+        """Each day, in every company that has a technical department: the
+        forms of the month before are complete and open for scoring, those
+        of this month exist for their goals; closed appeal windows count as
+        acknowledged; whoever must act has his to-do."""
         today = fields.Date.context_today(self)
-        start = today + relativedelta(months=-1, day=1)
         companies = (
             self.env["hr.department"]
             .sudo()
@@ -173,13 +204,24 @@ class TechdeptAppraisalPeriod(models.Model):
             .company_id
         )
         Period = self.sudo()
-        for company in companies:
-            period = Period.search(
-                [("date_from", "=", start), ("company_id", "=", company.id)]
-            )
-            if not period:
-                period = Period.with_company(company).create(
-                    dict(self._month_defaults(start), company_id=company.id)
+        for start in (
+            today + relativedelta(months=-1, day=1),
+            today + relativedelta(day=1),
+        ):
+            for company in companies:
+                period = Period.search(
+                    [("date_from", "=", start), ("company_id", "=", company.id)]
                 )
-            period.action_generate()
-        self.env["techdept.appraisal"]._remind_appraisers()
+                if not period:
+                    period = Period.with_company(company).create(
+                        dict(
+                            self.with_company(company)._month_defaults(start),
+                            company_id=company.id,
+                        )
+                    )
+                if period.state == "open":
+                    period.action_generate()
+        Appraisal = self.env["techdept.appraisal"]
+        Appraisal._lapse_appeal_windows()
+        Appraisal._remind_appraisers()
+        Appraisal._remind_cycle()

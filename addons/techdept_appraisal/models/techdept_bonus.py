@@ -4,11 +4,12 @@ import math
 import xlsxwriter
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import float_compare
 
 from odoo.addons.techdept_org.exceptions import ApprovalRefusal
+from odoo.addons.techdept_org.models.techdept_guard import as_server
 from odoo.addons.techdept_org.models.techdept_lang import in_lang_of
 
 BONUS_STREAMS = [
@@ -42,6 +43,7 @@ class TechdeptBonusPool(models.Model):
         "period_ids",
         "company_id",
     ]
+    _techdept_server_fields = ("grade_changed", "grade_change_note")
 
     name = fields.Char(required=True, tracking=True)
     project_id = fields.Many2one(
@@ -64,11 +66,118 @@ class TechdeptBonusPool(models.Model):
         help="The appraisal months whose bonus coefficients weight the lines.",
     )
     allocated_amount = fields.Monetary(compute="_compute_allocated_amount")
+    grade_changed = fields.Boolean(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="An appraisal this pool counted was reopened and approved again "
+        "with another grade: the lines keep the coefficient they had until the "
+        "technical director has the pool reviewed.",
+    )
+    grade_change_note = fields.Text(string="Grade Changes", readonly=True, copy=False)
+    appeal_employee_ids = fields.Many2many(
+        "hr.employee",
+        string="Under Appeal",
+        compute="_compute_appeal_employee_ids",
+        help="Employees of the pool whose form of a month concerned is under "
+        "appeal: it does not count until the appeal is decided.",
+    )
 
     @api.depends("line_ids.amount")
     def _compute_allocated_amount(self):
         for pool in self:
             pool.allocated_amount = sum(pool.line_ids.mapped("amount"))
+
+    @api.depends("line_ids.employee_id", "period_ids")
+    def _compute_appeal_employee_ids(self):
+        forms = (
+            self.env["techdept.appraisal"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "appealed"),
+                    ("period_id", "in", self.period_ids.ids),
+                    ("employee_id", "in", self.line_ids.employee_id.ids),
+                ]
+            )
+        )
+        for pool in self:
+            pool.appeal_employee_ids = forms.filtered(
+                lambda f, p=pool: (
+                    f.period_id in p.period_ids
+                    and f.employee_id in p.line_ids.employee_id
+                )
+            ).employee_id
+
+    @api.model
+    def _flag_grade_changes(self, appraisals):
+        """Flag for the technical director the pools that counted these
+        forms, approved again with another grade; nothing else changes."""
+        pools = self.sudo().search(
+            [
+                ("line_ids.employee_id", "in", appraisals.employee_id.ids),
+                ("period_ids", "in", appraisals.period_id.ids),
+            ]
+        )
+        director = self.env["techdept.resolver"]._role_holders("director").user_id
+        for pool in pools:
+            concerned = appraisals.filtered(
+                lambda a, p=pool: (
+                    a.period_id in p.period_ids
+                    and a.employee_id in p.line_ids.employee_id
+                )
+            )
+            if not concerned:
+                continue
+            text = "\n".join(
+                self.env._(
+                    "%(employee)s, %(month)s: %(old)s → %(new)s",
+                    employee=form.employee_id.name,
+                    month=form.period_id.name,
+                    old=form.previous_grade_id.name,
+                    new=form.grade_band_id.name or "—",
+                )
+                for form in concerned
+            )
+            as_server(pool).write(
+                {
+                    "grade_changed": True,
+                    "grade_change_note": "\n".join(
+                        filter(None, [pool.grade_change_note, text])
+                    ),
+                }
+            )
+            pool.message_post(
+                body=self.env._(
+                    "Grades changed after this pool counted them: %(changes)s",
+                    changes=text,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            if pool.approval_state in ("pending", "approved"):
+                for user in director[:1]:
+                    pool.activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        summary=self.env._("Grades changed: review this bonus pool"),
+                        user_id=user.id,
+                    )
+
+    def action_clear_grade_change(self):
+        """The technical director has seen the grade changes (he reopens the
+        pool to pay the new grades)."""
+        if not self.env.user.has_group("techdept_org.group_director"):
+            raise AccessError(
+                self.env._("Only the technical director clears a grade change.")
+            )
+        for pool in self:
+            as_server(pool.sudo()).write({"grade_changed": False})
+            pool.message_post(
+                body=self.env._(
+                    "Grade changes reviewed by %(user)s.", user=self.env.user.name
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
 
     @api.constrains("amount")
     def _check_amount(self):
@@ -124,6 +233,9 @@ class TechdeptBonusPool(models.Model):
                         )
                     )
             pool.line_ids = commands
+            if pool.grade_changed:
+                # The new proposal pays the grades as they are now.
+                as_server(pool.sudo()).write({"grade_changed": False})
         return True
 
     def action_export_xlsx(self):

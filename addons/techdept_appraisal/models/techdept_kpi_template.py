@@ -42,6 +42,10 @@ class TechdeptKpiTemplate(models.Model):
         "techdept.kpi.template.line", "template_id", string="Items", copy=True
     )
     total_weight = fields.Float(compute="_compute_total_weight", digits=(5, 2))
+    self_assessment = fields.Boolean(
+        help="After the month, the employee scores himself and comments each "
+        "item before his appraiser scores; both scores show side by side.",
+    )
     active = fields.Boolean(default=True)
 
     @api.depends("line_ids.weight")

@@ -44,6 +44,7 @@ class TechdeptAppraisalPeriod(models.Model):
             ]
             + [(f"group_{key}", label) for key, label in groups]
             + [
+                ("self_total", _("Self Score")),
                 ("total", _("Total Score")),
                 ("grade", _("Grade")),
                 ("coefficient", _("Bonus Coefficient")),
@@ -54,13 +55,16 @@ class TechdeptAppraisalPeriod(models.Model):
         )
 
     def _techdept_xlsx_row(self, appraisal, states):
-        """A form's cells; a form not scored yet has no figures (None: a
-        blank cell, left out of the averages)."""
+        """A form's cells; a form not scored yet has no figures, one without
+        a self-assessment no self score (None: a blank cell, left out of the
+        averages)."""
         scored = appraisal.is_scored
         # Names of the people, position and grade of a form the user may
         # read, as its form shows them (he need not read those records).
         names = appraisal.sudo()
+        self_assessed = bool(names.sheet_ids[:1].self_submitted_date)
         row = {
+            "self_total": appraisal.self_total if self_assessed else None,
             "employee": names.employee_id.name,
             "job": names.job_id.name or "",
             "department": names.department_id.name or "",
@@ -178,7 +182,11 @@ class TechdeptAppraisalPeriod(models.Model):
         last = first_row + len(rows) - 1
         footer = last + 1
         sheet.write(footer, 0, self.env._("Average"), bold_top)
-        numeric = self._techdept_xlsx_group_keys() + ["total", "coefficient"]
+        numeric = self._techdept_xlsx_group_keys() + [
+            "self_total",
+            "total",
+            "coefficient",
+        ]
         for col, key in enumerate(keys):
             if col == 0:
                 continue

@@ -10,8 +10,9 @@ from odoo.tools import mute_logger
 
 from odoo.addons.techdept_org.tests.common import techdept_person
 
-# Measured on Odoo 18.0 for 60 employees (about 70 with the tests' own).
-GENERATION_QUERIES = 62
+# Measured on Odoo 18.0 for 60 employees (about 70 with the tests' own), with
+# their sheets of goals and self-assessment and the templates' seven items.
+GENERATION_QUERIES = 78
 
 
 class AppraisalCase(TransactionCase):
@@ -24,6 +25,9 @@ class AppraisalCase(TransactionCase):
         super().setUpClass()
         cls.env["hr.employee"].search([("techdept_role", "!=", False)]).job_id = False
         cls.env["techdept.delegation"].search([]).unlink()
+        # The month scored by the appraisers alone (the demo asks every
+        # template for a self-assessment; the cycle's tests ask it again).
+        cls.env["techdept.kpi.template"].search([]).self_assessment = False
 
         def person(login, groups, job=None, department=None, manages=None):
             return techdept_person(cls.env, login, groups, job, department, manages)
@@ -280,9 +284,10 @@ class TestAppraisal(AppraisalCase):
 
         generate(2)  # warm the caches
         counts = [generate(n) for n in (10, 30, 60)]
-        # No query per employee: 30 more employees (210 more items) only add
-        # the ORM's extra INSERT batches (100 rows each) and their mail rows.
-        self.assertLess(counts[2] - counts[1], 10, counts)
+        # No query per employee: 30 more employees (150 more items, and as
+        # many lines on their sheets of goals and self-assessment) only add
+        # the ORM's extra INSERT and UPDATE batches and their mail rows.
+        self.assertLess(counts[2] - counts[1], 15, counts)
         self.assertLessEqual(counts[2], GENERATION_QUERIES, counts)
 
 

@@ -29,6 +29,8 @@ class AppraisalReportData:
     def _setup_report_data(cls):
         cls.env["hr.employee"].search([("techdept_role", "!=", False)]).job_id = False
         cls.env["techdept.delegation"].search([]).unlink()
+        # Scored by the appraisers alone (the demo asks for self-assessment).
+        cls.env["techdept.kpi.template"].search([]).self_assessment = False
 
         def person(login, groups, job=None, department=None, manages=None):
             return techdept_person(cls.env, login, groups, job, department, manages)
@@ -164,15 +166,23 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
         )
         self.assertEqual(
             header[8:],
-            ["Total Score", "Grade", "Bonus Coefficient", "Rank", "Late", "Status"],
+            [
+                "Self Score",
+                "Total Score",
+                "Grade",
+                "Bonus Coefficient",
+                "Rank",
+                "Late",
+                "Status",
+            ],
         )
         self.assertTrue(sheet["A2"].font.b)
         self.assertEqual(sheet.freeze_panes, "A3")
         count = len(self.appraisals)
-        self.assertEqual(sheet.auto_filter.ref, f"A2:N{count + 2}")
+        self.assertEqual(sheet.auto_filter.ref, f"A2:O{count + 2}")
         # Columns fit their text (a Chinese character counts double).
         self.assertGreaterEqual(
-            sheet.column_dimensions["K"].width, len("Bonus Coefficient")
+            sheet.column_dimensions["L"].width, len("Bonus Coefficient")
         )
         self.assertEqual(sheet.max_row, count + 3)
         names = [sheet.cell(row=r, column=1).value for r in range(3, count + 3)]
@@ -183,6 +193,8 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
             for c in range(1, len(header) + 1)
         }
         self.assertEqual(values["Total Score"], self.form.total_score)
+        # No self-assessment asked: no self score.
+        self.assertIsNone(values["Self Score"])
         self.assertEqual(values["Grade"], self.form.grade_band_id.name)
         self.assertEqual(values["Rank"], self.form.rank)
         self.assertEqual(values["Status"], "Approved")
@@ -193,8 +205,8 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
         footer = count + 3
         self.assertEqual(sheet.cell(row=footer, column=1).value, "Average")
         self.assertEqual(
-            sheet.cell(row=footer, column=9).value,
-            f'=IFERROR(AVERAGE(I3:I{count + 2}),"")',
+            sheet.cell(row=footer, column=10).value,
+            f'=IFERROR(AVERAGE(J3:J{count + 2}),"")',
         )
         cached = openpyxl.load_workbook(
             io.BytesIO(period._techdept_xlsx_sheet()), data_only=True
@@ -203,17 +215,17 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
         scored = self.appraisals.filtered("is_scored")
         self.assertLess(len(scored), count)
         self.assertAlmostEqual(
-            cached.active.cell(row=footer, column=9).value,
+            cached.active.cell(row=footer, column=10).value,
             sum(scored.mapped("total_score")) / len(scored),
             places=2,
         )
         unscored = (self.appraisals - scored)[0]
         row = names.index(unscored.employee_id.name) + 3
-        for column in range(5, 13):
+        for column in range(5, 14):
             self.assertIsNone(sheet.cell(row=row, column=column).value)
         ranges = [str(cf.sqref) for cf in sheet.conditional_formatting]
-        self.assertIn(f"I3:I{count + 2}", ranges)
         self.assertIn(f"J3:J{count + 2}", ranges)
+        self.assertIn(f"K3:K{count + 2}", ranges)
 
     def test_export_is_streamed_not_stored(self):
         action = self.period.with_user(self.user_director).action_export_xlsx()

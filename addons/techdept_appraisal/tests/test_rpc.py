@@ -20,7 +20,10 @@ from odoo.tools import mute_logger
 
 from odoo.addons.techdept_crm_stages.models.crm_lead import FORCE_FLAG
 from odoo.addons.techdept_org import exceptions as techdept_exceptions
-from odoo.addons.techdept_org.models.techdept_guard import with_server_flag
+from odoo.addons.techdept_org.models.techdept_guard import (
+    as_server,
+    with_server_flag,
+)
 from odoo.addons.techdept_org.tests.common import techdept_person
 
 from .test_appraisal import AppraisalCase
@@ -240,6 +243,10 @@ class TestRpcForgery(HttpCase, AppraisalCase):
                 }
             ),
             "techdept.appraisal": cls.form,
+            "techdept.appraisal.sheet": cls.form.sheet_id,
+            "techdept.appraisal.appeal": as_server(
+                cls.env["techdept.appraisal.appeal"]
+            ).create({"appraisal_id": cls.form.id, "reason": "Counted twice"}),
             "techdept.appraisal.period": cls.period,
             "techdept.budget": cls.env["techdept.budget"]
             .with_user(cls.user_impl)
@@ -913,6 +920,15 @@ class TestRpcForgery(HttpCase, AppraisalCase):
                 "comment": "Please",
             },
             "techdept.report.digest.wizard": {"date": "2026-11-04"},
+            "techdept.appraisal.appeal.wizard": {
+                "appraisal_id": self.form.id,
+                "reason": "Please",
+            },
+            "techdept.appraisal.appeal.decision": {
+                "appeal_id": self.records["techdept.appraisal.appeal"].id,
+                "outcome": "returned",
+                "comment": "Please",
+            },
         }
         # Read-only views (the pool, the checklists) have no write date.
         dated = {

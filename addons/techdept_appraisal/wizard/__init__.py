@@ -1,0 +1,1 @@
+from . import techdept_appraisal_appeal_wizard
