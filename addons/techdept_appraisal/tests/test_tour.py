@@ -3,6 +3,7 @@ from freezegun import freeze_time
 from odoo.tests import HttpCase, tagged
 
 from .test_appraisal import AppraisalCase
+from .test_cycle import CycleCase
 
 MODULES = [
     "base",
@@ -71,3 +72,34 @@ class TestAppraisalTours(HttpCase, AppraisalCase):
             url, "techdept_appraisal_employee_buttons_tour", login="ap_presales"
         )
         self.assertEqual(appraisal.state, "acknowledged")
+
+
+@tagged("post_install", "-at_install")
+class TestSelfAssessmentTour(HttpCase, CycleCase):
+    """An engineer assesses himself in the web client, in Chinese."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(MODULES, ["zh_CN"])
+        cls.user_eng2.write({"lang": "zh_CN", "password": cls.user_eng2.login})
+
+    def test_employee_assesses_himself(self):
+        form = self._form(self.emp_eng2)
+        self._agree_goals(form)
+        self._open_scoring()
+        self.assertEqual(form.state, "self_assessment")
+        self.start_tour(
+            "/odoo/action-techdept_appraisal.techdept_appraisal_sheet_action",
+            "techdept_appraisal_self_assessment_tour",
+            login="ap_engineer2",
+        )
+        sheet = form.sudo().sheet_id
+        self.assertTrue(sheet.self_submitted_date)
+        self.assertEqual(set(sheet.line_ids.mapped("self_comment")), {"按计划完成"})
+        self.assertAlmostEqual(sheet.self_total, 90.0, places=2)
+        # In the appraiser's hands now, his own scores still to come.
+        self.assertEqual(form.state, "draft")
+        self.assertAlmostEqual(form.with_user(self.user_om).self_total, 90.0, places=2)
+        self.assertFalse(form.line_ids.filtered("is_scored"))

@@ -71,3 +71,40 @@ registry.category("web_tour.tours").add("techdept_appraisal_employee_buttons_tou
         },
     ],
 });
+
+registry.category("web_tour.tours").add("techdept_appraisal_self_assessment_tour", {
+    steps: () => [
+        {
+            trigger: ".o_list_view .o_data_row td:contains('2026-09')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('自评')",
+        },
+        ...[1, 2, 3, 4, 5].flatMap((row) => [
+            {
+                trigger: `.o_field_widget[name='line_ids'] .o_data_row:nth-child(${row}) td[name='self_score']`,
+                run: "click",
+            },
+            {
+                trigger: `.o_field_widget[name='line_ids'] .o_data_row:nth-child(${row}) td[name='self_score'] input`,
+                run: "edit 90",
+            },
+            {
+                trigger: `.o_field_widget[name='line_ids'] .o_data_row:nth-child(${row}) td[name='self_comment'] input`,
+                run: "edit 按计划完成",
+            },
+        ]),
+        {
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button:contains('提交自评')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('评分中')",
+        },
+    ],
+});
