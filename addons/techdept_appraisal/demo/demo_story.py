@@ -94,6 +94,7 @@ class TechdeptAppraisalDemo(models.AbstractModel):
             pool.action_propose_lines()
             pool.action_approval_submit()
             acting(pool, director).action_approval_approve()
+        self._techdept_demo_budgets()
 
     # Steps of the story: last month as a conversation, from its goals to an
     # appeal, and the projects' planned acceptances.
@@ -182,17 +183,48 @@ class TechdeptAppraisalDemo(models.AbstractModel):
 
     @api.model
     def _techdept_demo_planned_acceptance(self):
-        """The planned acceptance of the implementation projects: one is
-        late, not accepted yet."""
+        """The planned acceptance of the implementation projects: the date
+        of their acceptance for those accepted; of the others, the first is
+        late, ten days past it."""
         today = fields.Date.context_today(self)
         projects = self.env["project.project"].search(
             [("techdept_kind", "=", "implementation")], order="id"
         )
-        for index, project in enumerate(projects):
+        pending = 0
+        for project in projects:
             accepted = project.techdept_acceptance_ids.filtered(
                 lambda a: a.approval_state == "approved"
             )
-            planned = today + relativedelta(days=-10 if index % 2 else 45)
-            project.techdept_planned_acceptance_date = (
-                accepted[:1].date_acceptance or planned
-            )
+            if accepted:
+                project.techdept_planned_acceptance_date = accepted[:1].date_acceptance
+                continue
+            days = -10 if not pending else 45
+            project.techdept_planned_acceptance_date = today + relativedelta(days=days)
+            pending += 1
+
+    @api.model
+    def _techdept_demo_budgets(self):
+        """This year's expense budget of each stream, approved by the
+        technical director, part of it spent."""
+        director = self.env.ref("techdept_org.user_director_demo")
+        today = fields.Date.context_today(self)
+        budgets = self.env["techdept.budget"].create(
+            [
+                {
+                    "name": name,
+                    "stream": stream,
+                    "date_from": today + relativedelta(month=1, day=1),
+                    "date_to": today + relativedelta(month=12, day=31),
+                    "planned": planned,
+                    "actual": actual,
+                }
+                for name, stream, planned, actual in (
+                    ("售前技术交流与方案费用", "presales", 80000.0, 52000.0),
+                    ("实施差旅与外包费用", "implementation", 200000.0, 146000.0),
+                    ("运维备件与巡检费用", "om", 120000.0, 61500.0),
+                )
+            ]
+        )
+        for budget in budgets:
+            budget.action_approval_submit()
+            acting(budget, director).action_approval_approve()

@@ -6,3 +6,4 @@ from . import techdept_appraisal_sheet
 from . import techdept_appraisal_appeal
 from . import techdept_bonus
 from . import techdept_appraisal_routines
+from . import techdept_cockpit

@@ -248,6 +248,9 @@ class TestRpcForgery(HttpCase, AppraisalCase):
                 cls.env["techdept.appraisal.appeal"]
             ).create({"appraisal_id": cls.form.id, "reason": "Counted twice"}),
             "techdept.appraisal.period": cls.period,
+            "techdept.cockpit.figure": cls.env.ref(
+                "techdept_appraisal.cockpit_appraisals_to_score"
+            ),
             "techdept.budget": cls.env["techdept.budget"]
             .with_user(cls.user_impl)
             .create(

@@ -108,3 +108,23 @@ registry.category("web_tour.tours").add("techdept_appraisal_self_assessment_tour
         },
     ],
 });
+
+// The technical director opens his cockpit and, from a figure, the
+// projects behind it.
+registry.category("web_tour.tours").add("techdept_cockpit_tour", {
+    steps: () => [
+        {
+            trigger: ".o_kanban_group .o_column_title:contains('项目')",
+        },
+        {
+            trigger: ".o_kanban_record:contains('超过计划验收日期的项目')",
+            run: "click",
+        },
+        {
+            trigger: ".o_breadcrumb .active:contains('超过计划验收日期的项目')",
+        },
+        {
+            trigger: ".o_list_view .o_data_row",
+        },
+    ],
+});
