@@ -70,7 +70,6 @@ class TechdeptAppraisalDemo(models.AbstractModel):
         # The others are past the deadline: flagged late.
         self.env["techdept.appraisal"]._remind_appraisers()
         self._techdept_demo_cycle_appeal(current)
-        self._techdept_demo_planned_acceptance()
 
         # The bonus of the project accepted and handed over to O&M.
         acceptance = ref(
@@ -97,7 +96,7 @@ class TechdeptAppraisalDemo(models.AbstractModel):
         self._techdept_demo_budgets()
 
     # Steps of the story: last month as a conversation, from its goals to an
-    # appeal, and the projects' planned acceptances.
+    # appeal.
 
     @api.model
     def _techdept_demo_cycle_goals(self, month):
@@ -105,7 +104,11 @@ class TechdeptAppraisalDemo(models.AbstractModel):
         engineer's goals agreed with her manager, an O&M engineer's proposed
         and not confirmed yet. Self-assessment is asked from then on."""
         ref = self.env.ref
-        self.env["techdept.kpi.template"].search([]).self_assessment = True
+        director = ref("techdept_org.user_director_demo")
+        acting(self.env["techdept.kpi.template"], director).search([]).write(
+            {"self_assessment": True}
+        )
+        # The month's forms, as the daily job made them on its first day.
         self.env["techdept.appraisal"]._generate(month, opening=False)
         forms = month.appraisal_ids
         goals = {
@@ -182,34 +185,37 @@ class TechdeptAppraisalDemo(models.AbstractModel):
         self.env["techdept.appraisal"]._remind_cycle()
 
     @api.model
-    def _techdept_demo_planned_acceptance(self):
-        """The planned acceptance of the implementation projects: the date
-        of their acceptance for those accepted; of the others, the first is
-        late, ten days past it."""
-        today = fields.Date.context_today(self)
-        projects = self.env["project.project"].search(
-            [("techdept_kind", "=", "implementation")], order="id"
-        )
-        pending = 0
-        for project in projects:
-            accepted = project.techdept_acceptance_ids.filtered(
-                lambda a: a.approval_state == "approved"
-            )
-            if accepted:
-                project.techdept_planned_acceptance_date = accepted[:1].date_acceptance
-                continue
-            days = -10 if not pending else 45
-            project.techdept_planned_acceptance_date = today + relativedelta(days=days)
-            pending += 1
-
-    @api.model
     def _techdept_demo_budgets(self):
-        """This year's expense budget of each stream, approved by the
-        technical director, part of it spent."""
-        director = self.env.ref("techdept_org.user_director_demo")
+        """This year's expense budget of each stream, drawn up by its manager
+        and approved by the technical director, part of it spent."""
+        ref = self.env.ref
+        director = ref("techdept_org.user_director_demo")
         today = fields.Date.context_today(self)
-        budgets = self.env["techdept.budget"].create(
-            [
+        for name, stream, manager, planned, actual in (
+            (
+                "售前技术交流与方案费用",
+                "presales",
+                "presales_manager",
+                80000.0,
+                52000.0,
+            ),
+            (
+                "实施差旅与外包费用",
+                "implementation",
+                "implementation_manager",
+                200000.0,
+                146000.0,
+            ),
+            (
+                "运维备件与巡检费用",
+                "om",
+                "om_manager",
+                120000.0,
+                61500.0,
+            ),
+        ):
+            user = ref(f"techdept_org.user_{manager}_demo")
+            budget = acting(self.env["techdept.budget"], user).create(
                 {
                     "name": name,
                     "stream": stream,
@@ -218,13 +224,6 @@ class TechdeptAppraisalDemo(models.AbstractModel):
                     "planned": planned,
                     "actual": actual,
                 }
-                for name, stream, planned, actual in (
-                    ("售前技术交流与方案费用", "presales", 80000.0, 52000.0),
-                    ("实施差旅与外包费用", "implementation", 200000.0, 146000.0),
-                    ("运维备件与巡检费用", "om", 120000.0, 61500.0),
-                )
-            ]
-        )
-        for budget in budgets:
+            )
             budget.action_approval_submit()
             acting(budget, director).action_approval_approve()

@@ -88,6 +88,9 @@ class TechdeptAppraisal(models.Model):
         "appeal_deadline",
         "acknowledgement",
         "previous_grade_id",
+        # The employee's sheet and appeals are made by the server only.
+        "sheet_ids",
+        "appeal_ids",
     )
     _order = "period_id desc, department_id, total_score desc, id"
 
@@ -1547,6 +1550,9 @@ class TechdeptAppraisalLine(models.Model):
 
     def write(self, vals):
         if ({"score", "comment"} & vals.keys()) and not is_server(self.env):
+            # The record rules first: whoever may not write the item is told
+            # so before anything of its form is read.
+            self.check_access("write")
             for line in self:
                 line._check_can_score()
         result = super().write(vals)

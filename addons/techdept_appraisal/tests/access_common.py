@@ -149,6 +149,7 @@ class TechdeptWorldCase(TransactionCase):
         cls._build_configuration()
         cls._build_routines()
         env.flush_all()
+        cls._build_server_views()
 
     # Helpers
 
@@ -545,6 +546,8 @@ class TechdeptWorldCase(TransactionCase):
     def _build_appraisals(cls):
         env = cls.env
         Period = env["techdept.appraisal.period"]
+        # The demo asks a self-assessment; here the appraisers score at once.
+        env["techdept.kpi.template"].search([]).self_assessment = False
         # A year back: clear of the months the demo data appraises.
         last = Period.create(
             Period._month_defaults(cls.today + relativedelta(months=-12))
@@ -574,6 +577,56 @@ class TechdeptWorldCase(TransactionCase):
                     lambda li: li.scorer == "appraiser" and li.source == "manual"
                 )[:1]
                 cls._set(f"techdept.appraisal.line@{key}", line, person)
+        cls._build_cycle()
+
+    @classmethod
+    def _build_cycle(cls):
+        """A month to come, its forms on their goals: each one's sheet and
+        its first item. Eleven months back, the forms approved and appealed
+        by their employees: the appeals in review, the managers' with the
+        general manager's office."""
+        env = cls.env
+        Period = env["techdept.appraisal.period"]
+        coming = Period.create(
+            Period._month_defaults(cls.today + relativedelta(months=14))
+        )
+        appealed = Period.create(
+            Period._month_defaults(cls.today + relativedelta(months=-11))
+        )
+        (coming | appealed).action_generate()
+        cls.periods.update({"coming": coming, "appealed": appealed})
+        people = cls.employees.values()
+        for appraisal in appealed.appraisal_ids.filtered(
+            lambda a: a.employee_id in people
+        ):
+            for line in appraisal.line_ids.filtered(lambda li: not li.is_scored):
+                line.score = line.max_score * 0.8
+            appraisal.action_mark_scored()
+            appraisal.with_user(appraisal.appraiser_user_id).action_approval_submit()
+            appraisal.with_user(cls.users["director"]).action_approval_approve()
+            employee = appraisal.employee_user_id
+            action = appraisal.with_user(employee).action_appeal()
+            wizard = (
+                env[action["res_model"]]
+                .with_user(employee)
+                .with_context(**action["context"])
+                .create({"reason": "Counted twice"})
+            )
+            wizard.action_confirm()
+        for person, employee in cls.employees.items():
+            sheet = coming.appraisal_ids.filtered(
+                lambda a, e=employee: a.employee_id == e
+            ).sheet_id
+            if sheet:
+                cls._set("techdept.appraisal.sheet", sheet, person)
+                cls._set("techdept.appraisal.sheet.line", sheet.line_ids[:1], person)
+            appeal = env["techdept.appraisal.appeal"].search(
+                [("employee_id", "=", employee.id)]
+            )
+            if appeal:
+                cls._set("techdept.appraisal.appeal", appeal, person)
+                if appeal.for_gm_office:
+                    cls._set("techdept.appraisal.appeal@gm_office", appeal, person)
 
     @classmethod
     def _build_bonus(cls):
@@ -608,6 +661,40 @@ class TechdeptWorldCase(TransactionCase):
             cls._set("techdept.bonus.pool", pool.with_env(cls.env), person)
             cls._set("techdept.bonus.line", pool.line_ids.with_env(cls.env), person)
             cls._set("techdept.budget", budget.with_env(cls.env), person)
+
+    @classmethod
+    def _build_server_views(cls):
+        """What the server keeps of the records above (a lead's stays in its
+        stages, the durations report, a project's checklist, the engineer
+        pool): each belongs to whoever the record it describes belongs to."""
+        env = cls.env
+        for key, persons in (
+            ("pre", ("sales", "presales_engineer")),
+            ("won", ("sales2", "presales_engineer2", "commerce")),
+        ):
+            lead = cls.leads[key]
+            cls._set(
+                "techdept.lead.stage.entry", lead.techdept_stage_entry_ids, *persons
+            )
+            report = env["techdept.lead.stage.report"].search(
+                [("lead_id", "=", lead.id)]
+            )
+            cls._set("techdept.lead.stage.report", report, *persons)
+        for key, persons in (
+            ("impl", ("implementation_manager", "engineer", "presales_engineer2")),
+            ("om", ("om_manager", "engineer2")),
+            ("sup", ("supervision_manager", "supervision_engineer")),
+        ):
+            cls._set(
+                "techdept.project.deliverable",
+                cls.projects[key].techdept_deliverable_ids,
+                *persons,
+            )
+        Pool = env["techdept.pool.engineer"]
+        for person, employee in cls.employees.items():
+            row = Pool.search([("employee_id", "=", employee.id)])
+            if row:
+                cls._set("techdept.pool.engineer", row, person)
 
     @classmethod
     def _build_configuration(cls):
@@ -703,6 +790,9 @@ class TechdeptWorldCase(TransactionCase):
                     }
                 ),
                 "techdept.notice.robot": robot,
+                "techdept.cockpit.figure": env.ref(
+                    "techdept_appraisal.cockpit_appraisals_to_score"
+                ),
                 "techdept.notice": env["techdept.notice"].create(
                     {"robot_id": robot.id, "event": "test", "state": "cancelled"}
                 ),

@@ -655,6 +655,143 @@ MATRIX = {
         "commerce":               ".... .... .--- .-..",
         "gm_office":              ".... .... .... .-..",
     },
+    # The person's sheet of goals and self-assessment, a month to come on its
+    # goals: his, his appraiser's and co-appraiser's, the director's; written
+    # through its actions; created and deleted by the server only.
+    "techdept.appraisal.sheet": {
+        #                          own  team othr dept
+        "engineer":               ".rw- .--- .--- .---",
+        "presales_engineer":      ".rw- .--- .--- .---",
+        "presales_manager":       ".rw- .rw- .--- .---",
+        "implementation_manager": ".rw- .rw- .--- .---",
+        "om_manager":             ".rw- .rw- .--- .---",
+        "supervision_manager":    ".rw- .rw- .--- .---",
+        "director":               ".... .rw- .... .rw-",
+        "sales":                  ".... .... .... .---",
+        "commerce":               ".... .... .--- .---",
+        "gm_office":              ".... .... .... .---",
+    },
+    # Its first item, scored by the appraiser: the goal is written by the
+    # employee and the appraiser (or the director); the co-appraiser reads it.
+    "techdept.appraisal.sheet.line": {
+        #                          own  team othr dept
+        "engineer":               ".rw- .--- .--- .---",
+        "presales_engineer":      ".rw- .--- .--- .---",
+        "presales_manager":       ".rw- .rw- .--- .---",
+        "implementation_manager": ".rw- .r-- .--- .---",
+        "om_manager":             ".rw- .rw- .--- .---",
+        "supervision_manager":    ".rw- .rw- .--- .---",
+        "director":               ".... .rw- .... .rw-",
+        "sales":                  ".... .... .... .---",
+        "commerce":               ".... .... .--- .---",
+        "gm_office":              ".... .... .... .---",
+    },
+    # The person's appeal of his approved form, in review: his, read by his
+    # appraiser and co-appraiser and by whoever decides it; frozen for
+    # everybody; created by the server only (the appeal wizard), deleted by
+    # nobody.
+    "techdept.appraisal.appeal": {
+        #                          own  team othr dept
+        "engineer":               ".r-- .--- .--- .-..",
+        "presales_engineer":      ".r-- .--- .--- .-..",
+        "presales_manager":       ".r-- .r-- .--- .-..",
+        "implementation_manager": ".r-- .r-- .--- .-..",
+        "om_manager":             ".r-- .r-- .--- .-..",
+        "supervision_manager":    ".r-- .r-- .--- .-..",
+        "director":               ".... .r-- .... .r..",
+        "sales":                  ".... .... .... .-..",
+        "commerce":               ".... .... .--- .-..",
+        "gm_office":              ".... .... .... .-..",
+    },
+    # The managers' appeals (the director appraised them): the general
+    # manager's office decides them, and reads them all.
+    "techdept.appraisal.appeal@gm_office": {
+        #                          own  team othr dept
+        "engineer":               ".... .... .... .-..",
+        "presales_engineer":      ".... .... .... .-..",
+        "presales_manager":       ".r-- .... .--- .-..",
+        "implementation_manager": ".r-- .... .--- .-..",
+        "om_manager":             ".r-- .... .--- .-..",
+        "supervision_manager":    ".r-- .... .--- .-..",
+        "director":               ".... .r-- .... .r..",
+        "sales":                  ".... .... .... .-..",
+        "commerce":               ".... .... .... .-..",
+        "gm_office":              ".... .... .... .r..",
+    },
+    # A lead's stays in its stages (its stage history), kept by the server as
+    # it moves: read by whoever reads the lead; written by nobody.
+    "techdept.lead.stage.entry": {
+        #                          own  team othr dept
+        "engineer":               ".... .... .... .---",
+        "presales_engineer":      ".r-- .--- .... .---",
+        "presales_manager":       ".... .r-- .... .r--",
+        "implementation_manager": ".... .... .... .r--",
+        "om_manager":             ".... .... .... .r--",
+        "supervision_manager":    ".... .... .... .r--",
+        "director":               ".... .... .... .r--",
+        "sales":                  ".r-- .... .--- .---",
+        "commerce":               ".r-- .... .... .---",
+        "gm_office":              ".... .... .... .r--",
+    },
+    # The stage durations report: its rows follow the leads they describe.
+    "techdept.lead.stage.report": {
+        #                          own  team othr dept
+        "engineer":               ".... .... .... .---",
+        "presales_engineer":      ".r-- .--- .... .---",
+        "presales_manager":       ".... .r-- .... .r--",
+        "implementation_manager": ".... .... .... .r--",
+        "om_manager":             ".... .... .... .r--",
+        "supervision_manager":    ".... .... .... .r--",
+        "director":               ".... .... .... .r--",
+        "sales":                  ".r-- .... .--- .---",
+        "commerce":               ".r-- .... .... .---",
+        "gm_office":              ".... .... .... .r--",
+    },
+    # A project's deliverables checklist, read from the phases and documents:
+    # its rows follow the project (every employee opens projects).
+    "techdept.project.deliverable": {
+        #                          own  team othr dept
+        "engineer":               ".r-- .... .r-- .r--",
+        "presales_engineer":      ".... .r-- .r-- .r--",
+        "presales_manager":       ".... .... .... .r--",
+        "implementation_manager": ".r-- .r-- .r-- .r--",
+        "om_manager":             ".... .... .r-- .r--",
+        "supervision_manager":    ".r-- .r-- .... .r--",
+        "director":               ".... .... .... .r--",
+        "sales":                  ".... .... .... .r--",
+        "commerce":               ".... .... .... .r--",
+        "gm_office":              ".... .... .... .r--",
+    },
+    # The engineer pool the managers plan from: managers and the director read
+    # it; nobody else.
+    "techdept.pool.engineer": {
+        #                          own  team othr dept
+        "engineer":               ".--- .--- .... .---",
+        "presales_engineer":      ".... .... .--- .---",
+        "presales_manager":       ".... .... .... .r--",
+        "implementation_manager": ".... .r-- .... .r--",
+        "om_manager":             ".... .r-- .... .r--",
+        "supervision_manager":    ".... .... .... .r--",
+        "director":               ".... .... .... .r--",
+        "sales":                  ".... .... .... .---",
+        "commerce":               ".... .... .--- .---",
+        "gm_office":              ".... .... .... .---",
+    },
+    # The cockpit's figures: read by the director and the general manager's
+    # office only; data of the module, changed by nobody.
+    "techdept.cockpit.figure": {
+        #                          own  team othr dept
+        "engineer":               ".... .... .... ----",
+        "presales_engineer":      ".... .... .... ----",
+        "presales_manager":       ".... .... .... ----",
+        "implementation_manager": ".... .... .... ----",
+        "om_manager":             ".... .... .... ----",
+        "supervision_manager":    ".... .... .... ----",
+        "director":               ".... .... .... -r--",
+        "sales":                  ".... .... .... ----",
+        "commerce":               ".... .... .... ----",
+        "gm_office":              ".... .... .... -r--",
+    },
     # The bonus pool the manager drew up: his and the director's; engineers,
     # sales, commerce and the general manager's office see none.
     "techdept.bonus.pool": {

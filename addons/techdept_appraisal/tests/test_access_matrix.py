@@ -441,6 +441,37 @@ class TestAccessMatrix(TechdeptWorldCase):
                 ("score", lambda record: record.max_score / 2),
                 lambda person, actor: None,
             ),
+            # The sheet itself holds nothing a user writes: the write access
+            # its actions check.
+            "techdept.appraisal.sheet": Probe("techdept.appraisal.sheet"),
+            "techdept.appraisal.sheet.line": Probe(
+                "techdept.appraisal.sheet.line",
+                _text("goal"),
+            ),
+            "techdept.appraisal.appeal": Probe(
+                "techdept.appraisal.appeal",
+                _text("reason"),
+            ),
+            "techdept.appraisal.appeal@gm_office": Probe(
+                "techdept.appraisal.appeal",
+                _text("reason"),
+            ),
+            # What the server keeps: nobody writes it.
+            "techdept.lead.stage.entry": Probe("techdept.lead.stage.entry"),
+            "techdept.lead.stage.report": Probe("techdept.lead.stage.report"),
+            "techdept.project.deliverable": Probe("techdept.project.deliverable"),
+            "techdept.pool.engineer": Probe("techdept.pool.engineer"),
+            "techdept.cockpit.figure": Probe(
+                "techdept.cockpit.figure",
+                _text("name"),
+                config(
+                    lambda: {
+                        "name": "New figure",
+                        "code": "mx_new",
+                        "section": "projects",
+                    }
+                ),
+            ),
             "techdept.bonus.pool": Probe(
                 "techdept.bonus.pool",
                 _text("name"),

@@ -11,6 +11,7 @@ from odoo.tests import tagged
 
 from odoo.addons.techdept_crm_stages.models import crm_lead
 from odoo.addons.techdept_org.models import mail_activity
+from odoo.addons.techdept_org.models.techdept_guard import as_server
 from odoo.addons.techdept_project.models import project_project
 
 from .access_common import TechdeptWorldCase
@@ -120,6 +121,18 @@ class TestForgery(TechdeptWorldCase):
         onsite = env["techdept.onsite.report"]._techdept_ensure_reports(
             week, projects["om"]
         )
+        # An appeal the engineer has not submitted yet.
+        appeal = (
+            as_server(env["techdept.appraisal.appeal"])
+            .create(
+                {
+                    "appraisal_id": fixtures["techdept.appraisal@draft"]["engineer"].id,
+                    "reason": "Counted twice",
+                }
+            )
+            .with_env(env)
+        )
+        sheet = fixtures["techdept.appraisal.sheet"]["engineer"]
         # A record of each model the director may change, and the values of
         # a new one he may create.
         cls.drafts = {
@@ -140,6 +153,9 @@ class TestForgery(TechdeptWorldCase):
             "techdept.appraisal.line": fixtures["techdept.appraisal.line@draft"][
                 "engineer"
             ],
+            "techdept.appraisal.sheet": sheet,
+            "techdept.appraisal.sheet.line": sheet.line_ids[:1],
+            "techdept.appraisal.appeal": appeal,
             "techdept.bonus.line": fixtures["techdept.bonus.line"]["director"],
             "techdept.equipment.line": fixtures["techdept.equipment.line"]["engineer"],
             "techdept.equipment.change.line": impl_change.line_ids,
@@ -226,6 +242,15 @@ class TestForgery(TechdeptWorldCase):
                 "group": "quality",
                 "weight": 1.0,
                 "max_score": 100.0,
+            },
+            "techdept.appraisal.sheet": {"appraisal_id": appraisal.id},
+            "techdept.appraisal.sheet.line": {
+                "sheet_id": sheet.id,
+                "line_id": sheet.appraisal_id.line_ids[:1].id,
+            },
+            "techdept.appraisal.appeal": {
+                "appraisal_id": appraisal.id,
+                "reason": "Counted twice",
             },
             "techdept.bonus.line": {
                 "pool_id": cls.drafts["techdept.bonus.pool"].id,

@@ -3,6 +3,8 @@ themselves."""
 
 import base64
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 
 from odoo.addons.techdept_org.demo.demo_story import (
@@ -172,3 +174,27 @@ class TechdeptProjectDemo(models.AbstractModel):
         document(
             rail, "supervision_plan", supervision_engineer, "3号线弱电系统监理规划"
         )
+        self._techdept_demo_planned_acceptance()
+
+    @api.model
+    def _techdept_demo_planned_acceptance(self):
+        """The planned acceptance of the implementation projects, set by
+        their implementation managers: the date of their acceptance for those
+        accepted; of the others, the first is late, ten days past it."""
+        today = fields.Date.context_today(self)
+        director = self.env.ref("techdept_org.user_director_demo")
+        projects = self.env["project.project"].search(
+            [("techdept_kind", "=", "implementation")], order="id"
+        )
+        pending = 0
+        for project in projects:
+            manager = project.techdept_implementation_manager_id.user_id or director
+            accepted = project.techdept_acceptance_ids.filtered(
+                lambda a: a.approval_state == "approved"
+            )
+            if accepted:
+                planned = accepted[:1].date_acceptance
+            else:
+                planned = today + relativedelta(days=-10 if not pending else 45)
+                pending += 1
+            acting(project, manager).techdept_planned_acceptance_date = planned
