@@ -615,23 +615,23 @@ class TechdeptAppraisal(models.Model):
     def _post_resettled(self, before):
         """A note on the form saying what changed since the month began."""
         self.ensure_one()
-        parts = []
-        for name, old in before.items():
-            parts.append(
-                self.env._(
+
+        def body(env):
+            parts = [
+                env._(
                     "%(field)s: %(old)s → %(new)s",
-                    field=self._fields[name].get_description(self.env)["string"],
-                    old=old.display_name or "—",
-                    new=self[name].display_name or "—",
+                    field=self._fields[name].get_description(env)["string"],
+                    old=old.with_context(lang=env.lang).display_name or "—",
+                    new=self[name].with_context(lang=env.lang).display_name or "—",
                 )
-            )
-        self.message_post(
-            body=self.env._(
+                for name, old in before.items()
+            ]
+            return env._(
                 "Scoring opens with what changed during the month: %(changes)s.",
                 changes="; ".join(parts),
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
+            )
+
+        self._techdept_post(body, subtype_xmlid="mail.mt_note")
 
     @api.model
     def _co_appraisers(self, employees, period):
@@ -951,18 +951,22 @@ class TechdeptAppraisal(models.Model):
         as_server(form).state = "draft"
         self._close_todos(sheet, SELF_ASSESSMENT_TODO)
         if skipped:
-            note = self.env._(
-                "%(user)s scores the form without the employee's self-assessment.",
-                user=self.env.user.name,
-            )
-            form.message_post(body=note, subtype_xmlid="mail.mt_note")
-            sheet.message_post(body=note, subtype_xmlid="mail.mt_note")
+
+            def note(env):
+                return env._(
+                    "%(user)s scores the form without the employee's "
+                    "self-assessment.",
+                    user=self.env.user.name,
+                )
+
+            form._techdept_post(note, subtype_xmlid="mail.mt_note")
+            sheet._techdept_post(note, subtype_xmlid="mail.mt_note")
         if form.appraiser_user_id:
             self._schedule_todo(
                 form,
                 "mail.mail_activity_data_todo",
                 form.appraiser_user_id,
-                self.env._("Score and submit this appraisal"),
+                lambda env: env._("Score and submit this appraisal"),
                 form.period_id.deadline,
             )
 
@@ -971,7 +975,9 @@ class TechdeptAppraisal(models.Model):
     @api.model
     def _schedule_todo(self, record, xmlid, user, summary, deadline=None):
         """A to-do of type ``xmlid`` for ``user`` on ``record``, unless he (or
-        his deputy, while he is away) has one already."""
+        his deputy, while he is away) has one already. ``summary`` is a
+        function of the environment that writes it, in ``user``'s
+        language."""
         if not user or not record:
             return
         record = record.sudo()
@@ -986,14 +992,16 @@ class TechdeptAppraisal(models.Model):
         record.activity_schedule(
             xmlid,
             date_deadline=deadline or fields.Date.context_today(self),
-            summary=summary,
+            summary=summary(in_lang_of(record, user).env),
             user_id=user.id,
         )
 
     @api.model
     def _close_todos(self, record, xmlid, feedback=None, user=None):
         """Close the to-dos of type ``xmlid`` on ``record`` (of ``user`` only,
-        when given): done with ``feedback``, else removed."""
+        when given): done with ``feedback`` (a function of the environment
+        that writes it, in the company's language, as the record's history
+        is), else removed."""
         activity_type = self.env.ref(xmlid)
         activities = record.sudo().activity_ids.filtered(
             lambda a: (
@@ -1006,7 +1014,7 @@ class TechdeptAppraisal(models.Model):
             )
         )
         if feedback:
-            activities.action_feedback(feedback=feedback)
+            activities.action_feedback(feedback=feedback(in_company_lang(record).env))
         else:
             activities.unlink()
 
@@ -1026,10 +1034,10 @@ class TechdeptAppraisal(models.Model):
                     sheet,
                     GOALS_TODO,
                     form.appraiser_user_id,
-                    self.env._(
+                    lambda env, form=form: env._(
                         "Set the goals of %(employee)s for %(month)s",
                         employee=form.employee_id.name,
-                        month=period.name,
+                        month=form.with_context(lang=env.lang).period_id.name,
                     ),
                     period.goals_deadline,
                 )
@@ -1038,7 +1046,10 @@ class TechdeptAppraisal(models.Model):
                     sheet,
                     GOALS_TODO,
                     form.employee_user_id,
-                    self.env._("Confirm your goals for %(month)s", month=period.name),
+                    lambda env, form=form: env._(
+                        "Confirm your goals for %(month)s",
+                        month=form.with_context(lang=env.lang).period_id.name,
+                    ),
                     period.goals_deadline,
                 )
             elif form.state == "self_assessment":
@@ -1046,7 +1057,10 @@ class TechdeptAppraisal(models.Model):
                     sheet,
                     SELF_ASSESSMENT_TODO,
                     form.employee_user_id,
-                    self.env._("Assess yourself for %(month)s", month=period.name),
+                    lambda env, form=form: env._(
+                        "Assess yourself for %(month)s",
+                        month=form.with_context(lang=env.lang).period_id.name,
+                    ),
                     period.self_assessment_deadline,
                 )
             elif form.state == "approved":
@@ -1058,7 +1072,7 @@ class TechdeptAppraisal(models.Model):
             self,
             "mail.mail_activity_data_todo",
             self.employee_user_id,
-            self.env._("Acknowledge or appeal your appraisal"),
+            lambda env: env._("Acknowledge or appeal your appraisal"),
             self.appeal_deadline,
         )
 
@@ -1080,7 +1094,7 @@ class TechdeptAppraisal(models.Model):
         if action in ("approve", "reject"):
             own = self.filtered(lambda a: a.sudo().employee_user_id == self.env.user)
             if own:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "%(form)s is your own appraisal: someone else reviews it.",
                         form=own[0].display_name,
@@ -1120,7 +1134,9 @@ class TechdeptAppraisal(models.Model):
             )
             # The appraiser's to-do to score it is done.
             self._close_todos(
-                appraisal, "mail.mail_activity_data_todo", self.env._("Submitted.")
+                appraisal,
+                "mail.mail_activity_data_todo",
+                lambda env: env._("Submitted."),
             )
 
     def _on_approval_done(self):
@@ -1186,7 +1202,7 @@ class TechdeptAppraisal(models.Model):
             )
         appealed = self.filtered(lambda a: a.state == "appealed")
         if appealed and not has_server_flag(self.env, APPEAL_RETURN_FLAG):
-            raise UserError(
+            raise ApprovalRefusal(
                 self.env._(
                     "%(form)s is under appeal: decide the appeal, which may return "
                     "the form.",
@@ -1317,8 +1333,8 @@ class TechdeptAppraisal(models.Model):
             form.activity_ids.filtered(
                 lambda a, user=form.employee_user_id: a.user_id == user
             ).unlink()
-            form.message_post(
-                body=self.env._(
+            form._techdept_post(
+                lambda env, form=form: env._(
                     "The appeal window closed on %(date)s: the form counts as "
                     "acknowledged.",
                     date=form.appeal_deadline,

@@ -2,13 +2,14 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
+from odoo.addons.techdept_org.exceptions import ApprovalRefusal
 from odoo.addons.techdept_org.models.techdept_guard import (
     as_server,
     has_server_flag,
     with_server_flag,
 )
+from odoo.addons.techdept_org.models.techdept_lang import in_company_lang
 
 from .techdept_appraisal import APPEAL_RETURN_FLAG
 from .techdept_appraisal_period import APPRAISER_OF_ROLE
@@ -185,14 +186,16 @@ class TechdeptAppraisalAppeal(models.Model):
     def _approval_check_submit(self):
         for appeal in self:
             if appeal.employee_user_id != self.env.user:
-                raise UserError(
+                raise ApprovalRefusal(
                     self.env._(
                         "Only %(employee)s may appeal his appraisal.",
                         employee=appeal.employee_id.name,
                     )
                 )
             if not (appeal.reason or "").strip():
-                raise UserError(self.env._("Say why you appeal: a reason is required."))
+                raise ApprovalRefusal(
+                    self.env._("Say why you appeal: a reason is required.")
+                )
             appeal.sudo().appraisal_id.with_env(self.env)._check_can_appeal()
 
     def _on_approval_submitted(self):
@@ -203,8 +206,8 @@ class TechdeptAppraisalAppeal(models.Model):
             appraisal.activity_ids.filtered(
                 lambda a, user=appraisal.employee_user_id: a.user_id == user
             ).unlink()
-            appraisal.message_post(
-                body=self.env._(
+            appraisal._techdept_post(
+                lambda env, appeal=appeal: env._(
                     "%(employee)s appeals: %(reason)s",
                     employee=appeal.employee_id.name,
                     reason=appeal.reason,
@@ -224,7 +227,7 @@ class TechdeptAppraisalAppeal(models.Model):
 
     def action_approval_approve(self, comment=None):
         if not has_server_flag(self.env, DECIDE_FLAG):
-            raise UserError(
+            raise ApprovalRefusal(
                 self.env._(
                     "Decide the appeal: uphold the appraisal or return the form, "
                     "with your reasons."
@@ -233,7 +236,7 @@ class TechdeptAppraisalAppeal(models.Model):
         return super().action_approval_approve(comment=comment)
 
     def action_approval_reject(self):
-        raise UserError(
+        raise ApprovalRefusal(
             self.env._(
                 "An appeal is not rejected: uphold the appraisal or return the "
                 "form, with your reasons."
@@ -244,7 +247,7 @@ class TechdeptAppraisalAppeal(models.Model):
         return self.action_approval_reject()
 
     def _approval_check_reopen(self):
-        raise UserError(
+        raise ApprovalRefusal(
             self.env._(
                 "A decided appeal is final: the director may still reopen the "
                 "form itself."
@@ -275,9 +278,9 @@ class TechdeptAppraisalAppeal(models.Model):
     def _decide(self, outcome, comment):
         """Decide the appeal as its current approver, with a reason."""
         if outcome not in dict(APPEAL_OUTCOMES):
-            raise UserError(self.env._("Choose how the appeal is decided."))
+            raise ApprovalRefusal(self.env._("Choose how the appeal is decided."))
         if not (comment or "").strip():
-            raise UserError(self.env._("Give the reasons of your decision."))
+            raise ApprovalRefusal(self.env._("Give the reasons of your decision."))
         self.check_access("read")
         self._approval_check("approve")
         for appeal in self:
@@ -287,22 +290,27 @@ class TechdeptAppraisalAppeal(models.Model):
 
     def _on_approval_done(self):
         now = fields.Datetime.now()
-        labels = dict(self._fields["outcome"]._description_selection(self.env))
         for appeal in self:
             line = appeal.sudo()._approval_round_lines()[-1:]
             comment = line.comment or ""
             as_server(appeal.sudo()).date_decided = now
             appraisal = appeal.sudo().appraisal_id
-            note = self.env._(
-                "Appeal decided by %(user)s: %(outcome)s. %(comment)s",
-                user=self.env.user.name,
-                outcome=labels[appeal.outcome],
-                comment=comment,
-            )
+
+            def note(env, appeal=appeal, comment=comment):
+                labels = dict(self._fields["outcome"]._description_selection(env))
+                return env._(
+                    "Appeal decided by %(user)s: %(outcome)s. %(comment)s",
+                    user=self.env.user.name,
+                    outcome=labels[appeal.outcome],
+                    comment=comment,
+                )
+
             if appeal.outcome == "returned":
                 # The engine's reopening, whoever decided: the decision
-                # checked he may.
-                with_server_flag(appraisal, APPEAL_RETURN_FLAG)._approval_reopen(note)
+                # checked he may. Its reason is told in the form's history.
+                with_server_flag(appraisal, APPEAL_RETURN_FLAG)._approval_reopen(
+                    note(in_company_lang(appraisal).env)
+                )
             else:
                 as_server(appraisal).write(
                     {
@@ -311,13 +319,13 @@ class TechdeptAppraisalAppeal(models.Model):
                         "date_acknowledged": now,
                     }
                 )
-                appraisal.message_post(
-                    body=note,
+                appraisal._techdept_post(
+                    note,
                     partner_ids=appraisal.employee_user_id.partner_id.ids,
                     subtype_xmlid="mail.mt_comment",
                 )
-            appeal.sudo().message_post(
-                body=note,
+            appeal.sudo()._techdept_post(
+                note,
                 partner_ids=appeal.employee_user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
             )

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.techdept_org.exceptions import FrozenRecord
 from odoo.addons.techdept_org.models.techdept_guard import as_server, is_server
 
 from .techdept_appraisal import GOALS_STATES, GOALS_TODO
@@ -212,13 +213,14 @@ class TechdeptAppraisalSheet(models.Model):
                 sheet,
                 GOALS_TODO,
                 sheet.employee_user_id,
-                self.env._(
-                    "Confirm your goals for %(month)s", month=sheet.period_id.name
+                lambda env, sheet=sheet: env._(
+                    "Confirm your goals for %(month)s",
+                    month=sheet.with_context(lang=env.lang).period_id.name,
                 ),
                 sheet.goals_deadline,
             )
-            sheet.message_post(
-                body=self.env._(
+            sheet._techdept_post(
+                lambda env: env._(
                     "%(user)s proposes the month's goals.", user=self.env.user.name
                 ),
                 partner_ids=sheet.employee_user_id.partner_id.ids,
@@ -250,10 +252,10 @@ class TechdeptAppraisalSheet(models.Model):
                 }
             )
             self.env["techdept.appraisal"]._close_todos(
-                sheet, GOALS_TODO, feedback=self.env._("Goals confirmed.")
+                sheet, GOALS_TODO, feedback=lambda env: env._("Goals confirmed.")
             )
-            sheet.message_post(
-                body=self.env._(
+            sheet._techdept_post(
+                lambda env: env._(
                     "Goals confirmed by %(user)s.", user=self.env.user.name
                 ),
                 partner_ids=sheet.appraiser_user_id.partner_id.ids,
@@ -265,11 +267,11 @@ class TechdeptAppraisalSheet(models.Model):
         """Goals changed after they were proposed: the change is told in the
         sheet's history, and confirmed goals go back to the employee."""
         self.ensure_one()
-        self.message_post(
-            body=self.env._(
+        self._techdept_post(
+            lambda env: env._(
                 "%(user)s changed the goals: %(changes)s.",
                 user=self.env.user.name,
-                changes="; ".join(changes),
+                changes="; ".join(change(env) for change in changes),
             ),
             partner_ids=(self.employee_user_id | self.appraiser_user_id).partner_id.ids,
             subtype_xmlid="mail.mt_comment",
@@ -280,9 +282,9 @@ class TechdeptAppraisalSheet(models.Model):
                 self,
                 GOALS_TODO,
                 self.employee_user_id,
-                self.env._(
+                lambda env: env._(
                     "Confirm your changed goals for %(month)s",
-                    month=self.period_id.name,
+                    month=self.with_context(lang=env.lang).period_id.name,
                 ),
                 self.goals_deadline,
             )
@@ -308,8 +310,8 @@ class TechdeptAppraisalSheet(models.Model):
                 )
         for sheet in self:
             as_server(sheet.sudo()).self_submitted_date = fields.Datetime.now()
-            sheet.message_post(
-                body=self.env._(
+            sheet._techdept_post(
+                lambda env, sheet=sheet: env._(
                     "Self-assessment submitted: %(total)s.", total=sheet.self_total
                 ),
                 partner_ids=sheet.appraiser_user_id.partner_id.ids,
@@ -417,10 +419,11 @@ class TechdeptAppraisalSheetLine(models.Model):
                     old, new = line[name], vals[name]
                     if (old or False) != (new or False):
                         changes.setdefault(line.sheet_id, []).append(
-                            self.env._(
+                            # Told in the sheet's history, in its language.
+                            lambda env, line=line, name=name, old=old, new=new: env._(
                                 "%(item)s, %(field)s: %(old)s → %(new)s",
-                                item=line.name,
-                                field=self._fields[name].get_description(self.env)[
+                                item=line.with_context(lang=env.lang).name,
+                                field=self._fields[name].get_description(env)[
                                     "string"
                                 ],
                                 old=old or "—",
@@ -444,7 +447,7 @@ class TechdeptAppraisalSheetLine(models.Model):
         mine = sheet.employee_user_id == user
         if names & GOAL_FIELDS:
             if sheet.stage != "goals":
-                raise UserError(
+                raise FrozenRecord(
                     self.env._(
                         "The goals of %(sheet)s were set during the month: they no "
                         "longer change.",

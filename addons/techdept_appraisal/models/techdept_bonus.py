@@ -10,7 +10,10 @@ from odoo.tools import float_compare
 
 from odoo.addons.techdept_org.exceptions import ApprovalRefusal
 from odoo.addons.techdept_org.models.techdept_guard import as_server
-from odoo.addons.techdept_org.models.techdept_lang import in_lang_of
+from odoo.addons.techdept_org.models.techdept_lang import (
+    in_company_lang,
+    in_lang_of,
+)
 
 BONUS_STREAMS = [
     ("presales", "Presales"),
@@ -129,16 +132,22 @@ class TechdeptBonusPool(models.Model):
             )
             if not concerned:
                 continue
-            text = "\n".join(
-                self.env._(
-                    "%(employee)s, %(month)s: %(old)s → %(new)s",
-                    employee=form.employee_id.name,
-                    month=form.period_id.name,
-                    old=form.previous_grade_id.name,
-                    new=form.grade_band_id.name or "—",
+
+            def changes(env, concerned=concerned):
+                return "\n".join(
+                    env._(
+                        "%(employee)s, %(month)s: %(old)s → %(new)s",
+                        employee=form.employee_id.name,
+                        month=form.period_id.name,
+                        old=form.previous_grade_id.name,
+                        new=form.grade_band_id.name or "—",
+                    )
+                    for form in concerned.with_context(lang=env.lang)
                 )
-                for form in concerned
-            )
+
+            # The note stays with the pool: in the company's language, as
+            # its history.
+            text = changes(in_company_lang(pool).env)
             as_server(pool).write(
                 {
                     "grade_changed": True,
@@ -147,10 +156,10 @@ class TechdeptBonusPool(models.Model):
                     ),
                 }
             )
-            pool.message_post(
-                body=self.env._(
+            pool._techdept_post(
+                lambda env, changes=changes: env._(
                     "Grades changed after this pool counted them: %(changes)s",
-                    changes=text,
+                    changes=changes(env),
                 ),
                 subtype_xmlid="mail.mt_note",
             )
@@ -158,7 +167,9 @@ class TechdeptBonusPool(models.Model):
                 for user in director[:1]:
                     pool.activity_schedule(
                         "mail.mail_activity_data_todo",
-                        summary=self.env._("Grades changed: review this bonus pool"),
+                        summary=in_lang_of(pool, user).env._(
+                            "Grades changed: review this bonus pool"
+                        ),
                         user_id=user.id,
                     )
 
@@ -171,8 +182,8 @@ class TechdeptBonusPool(models.Model):
             )
         for pool in self:
             as_server(pool.sudo()).write({"grade_changed": False})
-            pool.message_post(
-                body=self.env._(
+            pool._techdept_post(
+                lambda env: env._(
                     "Grade changes reviewed by %(user)s.", user=self.env.user.name
                 ),
                 subtype_xmlid="mail.mt_note",

@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.techdept_org.tests.common import techdept_person
+from odoo.addons.techdept_org.tests.common import english_chatter, techdept_person
 from odoo.addons.techdept_org.tests.integrity import RefusalMixin
 
 from .test_appraisal import AppraisalCase
@@ -30,6 +30,7 @@ class CycleCase(RefusalMixin, AppraisalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        english_chatter(cls.env)
         # Demo data may hold this month; the tests bring their own.
         cls.env["techdept.appraisal.period"].search(
             [("date_from", "=", date(2026, 9, 1))]
