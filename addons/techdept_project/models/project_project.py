@@ -252,17 +252,17 @@ class ProjectProject(models.Model):
 
     @api.depends("techdept_kind", "techdept_planned_acceptance_date")
     def _compute_techdept_acceptance_late(self):
-        late = self.filtered_domain(self._techdept_acceptance_late_domain())
+        # The flag is anyone's who opens the project; the acceptances it
+        # reads are not (a project user outside the department).
+        late = self.sudo().filtered_domain(self._techdept_acceptance_late_domain())
         for project in self:
             project.techdept_acceptance_late = project in late
 
     def _search_techdept_acceptance_late(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on Acceptance Late."))
-        domain = self._techdept_acceptance_late_domain()
-        if (operator == "=") != value:
-            return [("id", "not in", self._search(domain))]
-        return domain
+        late = self.sudo()._search(self._techdept_acceptance_late_domain())
+        return [("id", "in" if (operator == "=") == value else "not in", late)]
 
     @api.depends("techdept_kind", "techdept_phase_id")
     def _compute_techdept_can_accept(self):
