@@ -954,8 +954,7 @@ class TechdeptAppraisal(models.Model):
 
             def note(env):
                 return env._(
-                    "%(user)s scores the form without the employee's "
-                    "self-assessment.",
+                    "%(user)s scores the form without the employee's self-assessment.",
                     user=self.env.user.name,
                 )
 

@@ -423,9 +423,7 @@ class TechdeptAppraisalSheetLine(models.Model):
                             lambda env, line=line, name=name, old=old, new=new: env._(
                                 "%(item)s, %(field)s: %(old)s → %(new)s",
                                 item=line.with_context(lang=env.lang).name,
-                                field=self._fields[name].get_description(env)[
-                                    "string"
-                                ],
+                                field=self._fields[name].get_description(env)["string"],
                                 old=old or "—",
                                 new=new or "—",
                             )
