@@ -15,14 +15,6 @@ NOT_IN_MATRIX = {
     "techdept.approval.reject.wizard",
     "techdept.stage.force.wizard",
     "techdept.phase.force.wizard",
-    # Read-only reports over records of the matrix, each with its own test of
-    # who reads what: the engineer pool (test_pool), a project's deliverables
-    # checklist (test_deliverables), a lead's stage history and its report
-    # (test_stage_history).
-    "techdept.pool.engineer",
-    "techdept.project.deliverable",
-    "techdept.lead.stage.entry",
-    "techdept.lead.stage.report",
 }
 
 
