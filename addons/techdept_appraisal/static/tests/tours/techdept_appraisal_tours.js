@@ -81,7 +81,7 @@ registry.category("web_tour.tours").add("techdept_appraisal_self_assessment_tour
         {
             trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('自评')",
         },
-        ...[1, 2, 3, 4, 5].flatMap((row) => [
+        ...[1, 2, 3, 4, 5, 6, 7].flatMap((row) => [
             {
                 trigger: `.o_field_widget[name='line_ids'] .o_data_row:nth-child(${row}) td[name='self_score']`,
                 run: "click",
