@@ -423,6 +423,33 @@ class Bench:
         if self.suite:
             job = self.ref("techdept_org.job_onsite_engineer")
             department = self.ref("techdept_org.dept_om")
+            # The policy's appraisers: the O&M group's manager and the
+            # technical director; the engineers' template has ten items.
+            manager = env["hr.employee"].create(
+                {
+                    "name": "Bench O&M Manager",
+                    "job_id": self.ref("techdept_org.job_om_manager").id,
+                    "department_id": department.id,
+                }
+            )
+            department.manager_id = manager
+            self.user("bench_director").employee_id.write(
+                {
+                    "job_id": self.ref("techdept_org.job_director").id,
+                    "department_id": self.ref("techdept_org.dept_technical").id,
+                }
+            )
+            self.ref("techdept_appraisal.kpi_template_om").job_ids = [(3, job.id)]
+            env["techdept.kpi.template"].create(
+                {
+                    "name": "Bench ten items",
+                    "job_ids": [(6, 0, job.ids)],
+                    "line_ids": [
+                        (0, 0, {"name": f"Item {n}", "weight": 10.0, "sequence": n})
+                        for n in range(10)
+                    ],
+                }
+            )
         else:
             job = env["hr.job"].create({"name": "Onsite Engineer"})
             department = env["hr.department"].create({"name": "Operations"})
@@ -932,9 +959,13 @@ class Bench:
             )
 
         env = self.env(user=hr)
-        return self.measure(
-            prepare, lambda leave_id: env["hr.leave"].browse(leave_id).action_approve()
-        )
+
+        def validate(leave_id):
+            leave = env["hr.leave"].browse(leave_id)
+            leave.action_approve()
+            return {"state": leave.state}
+
+        return self.measure(prepare, validate)
 
     def _engineers(self):
         return self.env["hr.employee"].search(
