@@ -198,3 +198,25 @@ def test_pylintrc_contains_the_mandatory_checks(repo):
     options, enabled = _pylintrc(repo / ".pylintrc")
     assert options == mandatory_options
     assert mandatory <= enabled, sorted(mandatory - enabled)
+
+
+def test_benchmark_measures_each_row(repo):
+    """scripts/benchmark.py: each row of its table has its measure, and each
+    measure its row (the script needs Odoo only to run them)."""
+    tree = ast.parse((repo / "scripts" / "benchmark.py").read_text())
+    rows = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and node.targets[0].id == "ROWS"
+    )
+    keys = [ast.literal_eval(row)[0] for row in rows.elts]
+    bench = next(
+        node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Bench"
+    )
+    measures = {
+        node.name.removeprefix("row_")
+        for node in bench.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("row_")
+    }
+    assert len(keys) == len(set(keys))
+    assert set(keys) == measures
