@@ -142,7 +142,7 @@ def judge(key, core, suite):
     return ("OK" if ok else "FAIL"), note
 
 
-def print_table(core_file, suite_file, no_fail):
+def print_table(core_file, suite_file, no_fail, commit=None):
     with open(core_file) as fh:
         core = json.load(fh)
     with open(suite_file) as fh:
@@ -171,8 +171,9 @@ def print_table(core_file, suite_file, no_fail):
     def out(row):
         print("| " + " | ".join(str(v).ljust(w) for v, w in zip(row, widths)) + " |")
 
+    commit = f" at commit {commit}" if commit else ""
     print(
-        f"\nBenchmark ({suite['meta'].get('size')} data, median of "
+        f"\nBenchmark{commit} ({suite['meta'].get('size')} data, median of "
         f"{suite['meta'].get('runs')} runs; q = queries)"
     )
     print(f"  core : {core['meta'].get('db')} — {core['meta'].get('note', '')}")
@@ -1140,11 +1141,15 @@ def run_in_odoo(args):
     modules = None
     with registry.cursor() as cr:
         cr.execute(
-            "SELECT name FROM ir_module_module WHERE state = 'installed' "
-            "AND name LIKE %s ORDER BY name",
-            ["techdept%"],
+            "SELECT name, latest_version FROM ir_module_module "
+            "WHERE state = 'installed' AND (name LIKE %s OR name = ANY(%s)) "
+            "ORDER BY name LIKE %s, name",
+            ["techdept%", ["crm", "project", "hr_holidays", "base_tier_validation"], "techdept%"],
         )
-        modules = [name for (name,) in cr.fetchall()]
+        modules = [
+            f"{name} {version}" if name == "base_tier_validation" else name
+            for name, version in cr.fetchall()
+        ]
     meta = {
         "db": args.db,
         "side": args.side,
@@ -1177,6 +1182,7 @@ def main():
     table.add_argument("core")
     table.add_argument("suite")
     table.add_argument("--no-fail", action="store_true")
+    table.add_argument("--commit", help="the commit measured, printed in the title")
     sub.add_parser("rows")
     args = parser.parse_args()
     if args.command == "rows":
@@ -1184,7 +1190,7 @@ def main():
             print(f"{key:22} {label} — target {target}")
         return 0
     if args.command == "table":
-        return print_table(args.core, args.suite, args.no_fail)
+        return print_table(args.core, args.suite, args.no_fail, args.commit)
     if args.runs < 1:
         raise SystemExit("--runs must be at least 1")
     run_in_odoo(args)

@@ -122,4 +122,6 @@ driver() {
 driver core "$CORE_DB"
 driver suite "$SUITE_DB"
 say "Measured in $((SECONDS - START)) s"
-"$VENV/bin/python" "$REPO/scripts/benchmark.py" table "$OUT/core.json" "$OUT/suite.json" "${NO_FAIL[@]}"
+COMMIT=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)
+"$VENV/bin/python" "$REPO/scripts/benchmark.py" table "$OUT/core.json" "$OUT/suite.json" \
+    --commit "$COMMIT" "${NO_FAIL[@]}"
