@@ -30,7 +30,11 @@ ROWS = [
     ("stage_1", "stage write, 1 lead, gate passes", "suite − core ≤ 10"),
     ("stage_50", "stage write, 50 leads, gate passes", "suite − core ≤ 10"),
     ("kanban_drag", "kanban drag (web_save of the stage)", "suite − core ≤ 10"),
-    ("kanban_load", "pipeline kanban load (4 columns, 160 cards)", "≤ 70, ≤ 1.10× time"),
+    (
+        "kanban_load",
+        "pipeline kanban load (4 columns, 160 cards)",
+        "≤ 70, ≤ 1.10× time",
+    ),
     ("my_approvals", "My Approvals search (holder)", "≤ 3 queries, ≤ 50 ms"),
     ("my_approvals_deputy", "My Approvals search (deputy)", "≤ 3 queries, ≤ 50 ms"),
     ("approval_counter", "pending-approvals counter (holder)", "≤ 3 queries, ≤ 50 ms"),
@@ -41,7 +45,11 @@ ROWS = [
     ("submit_50_group", "submit 50 documents, any of a 50-user group", "≤ 1000"),
     ("leave_validate", "validate a manager's time off (HR officer)", "≤ core + 5"),
     ("generate_small", "monthly generation, 100 employees", "—"),
-    ("generate_large", "monthly generation, 1,000 employees", "≤ small + 117 q., ≤ 3 s"),
+    (
+        "generate_large",
+        "monthly generation, 1,000 employees",
+        "≤ small + 117 q., ≤ 3 s",
+    ),
     ("xlsx", "department XLSX, 1,000 rows (vs raw xlsxwriter)", "≤ 3× raw"),
 ]
 ROW_KEYS = [key for key, _label, _target in ROWS]
@@ -112,7 +120,13 @@ def judge(key, core, suite):
             note = f"{ratio:.2f}× time"
     elif key in ("my_approvals", "my_approvals_deputy", "approval_counter"):
         ok = sq <= 3 and st <= 0.050
-    elif key in ("approve_one", "approve_group", "submit_1", "submit_50", "submit_50_group"):
+    elif key in (
+        "approve_one",
+        "approve_group",
+        "submit_1",
+        "submit_50",
+        "submit_50_group",
+    ):
         limit = {
             "approve_one": 30,
             "approve_group": 40,
@@ -163,13 +177,12 @@ def print_table(core_file, suite_file, no_fail, commit=None):
         core_cell = _cell(c)
         if key == "xlsx" and c and c.get("raw"):
             core_cell = f"raw xlsxwriter: {_fmt_t(c['time'])}"
-        lines.append(
-            (label, core_cell, _cell(s), target, f"{verdict} {note}".strip())
-        )
+        lines.append((label, core_cell, _cell(s), target, f"{verdict} {note}".strip()))
     widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(5)]
 
     def out(row):
-        print("| " + " | ".join(str(v).ljust(w) for v, w in zip(row, widths)) + " |")
+        cells = (str(v).ljust(w) for v, w in zip(row, widths, strict=True))
+        print("| " + " | ".join(cells) + " |")
 
     commit = f" at commit {commit}" if commit else ""
     print(
@@ -221,8 +234,10 @@ class Bench:
         return self.env.ref(xmlid)
 
     def user(self, login):
-        return self.env["res.users"].with_context(active_test=False).search(
-            [("login", "=", login)]
+        return (
+            self.env["res.users"]
+            .with_context(active_test=False)
+            .search([("login", "=", login)])
         )
 
     def reset_env(self):
@@ -301,16 +316,16 @@ class Bench:
         base = [self.ref("base.group_user").id]
         users = (
             env["res.users"]
-            .with_context(no_reset_password=True, mail_create_nolog=True, tracking_disable=True)
+            .with_context(
+                no_reset_password=True, mail_create_nolog=True, tracking_disable=True
+            )
             .create(
                 [
                     {
                         "name": name,
                         "login": login,
                         "email": f"{login}@bench.example.com",
-                        "groups_id": [
-                            (6, 0, base + [self.ref(x).id for x in groups])
-                        ],
+                        "groups_id": [(6, 0, base + [self.ref(x).id for x in groups])],
                     }
                     for login, name, groups in specs
                 ]
@@ -327,11 +342,19 @@ class Bench:
         director = ["techdept_org.group_director"] if self.suite else []
         self._make_users(
             [
-                ("bench_salesman", "Bench Salesman", ["sales_team.group_sale_salesman"]),
+                (
+                    "bench_salesman",
+                    "Bench Salesman",
+                    ["sales_team.group_sale_salesman"],
+                ),
                 ("bench_approver", "Bench Approver", []),
                 ("bench_deputy", "Bench Deputy", []),
                 ("bench_submitter", "Bench Submitter", []),
-                ("bench_hr", "Bench HR Officer", ["hr_holidays.group_hr_holidays_user"]),
+                (
+                    "bench_hr",
+                    "Bench HR Officer",
+                    ["hr_holidays.group_hr_holidays_user"],
+                ),
                 ("bench_manager", "Bench Manager", []),
                 ("bench_manager_deputy", "Bench Manager Deputy", []),
                 ("bench_director", "Bench Director", director),
@@ -420,7 +443,8 @@ class Bench:
                       now(), now(), FALSE
                  FROM generate_series(0, %(count)s - 1) AS n
                  JOIN LATERAL (
-                      SELECT (%(ids)s::int[])[1 + mod(n, %(leads)s)] AS id) lead ON TRUE""",
+                      SELECT (%(ids)s::int[])[1 + mod(n, %(leads)s)] AS id
+                 ) lead ON TRUE""",
             model=model.id,
             type=activity_type.id,
             user=salesman.id,
@@ -583,7 +607,8 @@ class Bench:
                            ELSE (%(members)s::int[])[1 + mod(review.id, %(size)s)] END
                  FROM tier_review review
                  JOIN bench_tier_document doc ON doc.id = review.res_id
-                WHERE review.model = 'bench.tier.document' AND doc.name LIKE %(bulk)s""",
+                WHERE review.model = 'bench.tier.document'
+                  AND doc.name LIKE %(bulk)s""",
             bulk="BULK-%",
             rel=_ident(rel.relation),
             col1=_ident(rel.column1),
@@ -655,7 +680,11 @@ class Bench:
         )
         submitter = self.user("bench_submitter")
         specs = (
-            [("ONE-approve", type_one), ("GRP-approve", type_group), ("ONE-submit-1", type_one)]
+            [
+                ("ONE-approve", type_one),
+                ("GRP-approve", type_group),
+                ("ONE-submit-1", type_one),
+            ]
             + [(f"ONE-submit-{i:02d}", type_one) for i in range(2, BATCH + 2)]
             + [(f"GRP-submit-{i:02d}", type_group) for i in range(BATCH)]
         )
@@ -676,7 +705,7 @@ class Bench:
                 for doc in docs
             ]
         )
-        for doc, attachment in zip(docs, attachments):
+        for doc, attachment in zip(docs, attachments, strict=True):
             doc.sudo().attachment_ids = [(6, 0, attachment.ids)]
         docs.filtered(lambda d: d.name.endswith("approve")).with_user(
             submitter
@@ -749,7 +778,8 @@ class Bench:
                            ELSE (%(members)s::int[])[1 + mod(line.id, %(size)s)] END
                  FROM techdept_approval_line line
                  JOIN techdept_document doc ON doc.id = line.res_id
-                WHERE line.res_model = 'techdept.document' AND doc.name LIKE %(bulk)s""",
+                WHERE line.res_model = 'techdept.document'
+                  AND doc.name LIKE %(bulk)s""",
             bulk="BULK-%",
             mine=mine,
             approver=approver.id,
@@ -858,9 +888,7 @@ class Bench:
             for group in groups["groups"]:
                 if not group.get("stage_id_count"):
                     continue
-                result = Lead.web_search_read(
-                    group["__domain"], spec, limit=CARDS
-                )
+                result = Lead.web_search_read(group["__domain"], spec, limit=CARDS)
                 cards += len(result["records"])
             return {"cards": cards}
 
@@ -882,7 +910,9 @@ class Bench:
             def search(_p):
                 return {
                     "found": len(
-                        env["techdept.approval.line"].search([("can_review", "=", True)])
+                        env["techdept.approval.line"].search(
+                            [("can_review", "=", True)]
+                        )
                     )
                 }
         else:
@@ -902,7 +932,9 @@ class Bench:
         if self.suite:
             return self.measure(
                 None,
-                lambda _p: env["techdept.approval.line"].get_techdept_approval_counter(),
+                lambda _p: env[
+                    "techdept.approval.line"
+                ].get_techdept_approval_counter(),
             )
         return self.measure(None, lambda _p: env["res.users"].review_user_count())
 
@@ -922,7 +954,9 @@ class Bench:
         if self.suite:
             return self.measure(
                 None,
-                lambda _p: env["techdept.document"].browse(doc_id).action_approval_approve(),
+                lambda _p: (
+                    env["techdept.document"].browse(doc_id).action_approval_approve()
+                ),
             )
         return self.measure(
             None, lambda _p: env["bench.tier.document"].browse(doc_id).validate_tier()
@@ -946,7 +980,9 @@ class Bench:
             return self.measure(
                 None, lambda _p: env[model].browse(ids).action_approval_submit()
             )
-        return self.measure(None, lambda _p: env[model].browse(ids).request_validation())
+        return self.measure(
+            None, lambda _p: env[model].browse(ids).request_validation()
+        )
 
     def row_leave_validate(self):
         manager = self.user("bench_manager")
@@ -1038,11 +1074,15 @@ class Bench:
                 (self._engineers() - engineers).ids,
             )
             self.env.invalidate_all()
-            period = env["techdept.appraisal.period"].create({"date_from": date(2031, 1, 1)})
+            period = env["techdept.appraisal.period"].create(
+                {"date_from": date(2031, 1, 1)}
+            )
             period.action_generate()
             self.env.flush_all()
             rows = len(period.sudo().appraisal_ids)
-            result = self.measure(None, lambda _p: {"bytes": len(period._techdept_xlsx_file()[1])})
+            result = self.measure(
+                None, lambda _p: {"bytes": len(period._techdept_xlsx_file()[1])}
+            )
         finally:
             self.cr.execute("ROLLBACK TO SAVEPOINT benchmark_xlsx")
             self.reset_env()
@@ -1054,7 +1094,9 @@ class Bench:
         results = {}
         for key in keys:
             start = time.perf_counter()
-            approvals = key.startswith(("my_approvals", "approval", "approve", "submit"))
+            approvals = key.startswith(
+                ("my_approvals", "approval", "approve", "submit")
+            )
             try:
                 if approvals and self.tier_missing:
                     result = {"na": self.tier_missing}
@@ -1144,7 +1186,11 @@ def run_in_odoo(args):
             "SELECT name, latest_version FROM ir_module_module "
             "WHERE state = 'installed' AND (name LIKE %s OR name = ANY(%s)) "
             "ORDER BY name LIKE %s, name",
-            ["techdept%", ["crm", "project", "hr_holidays", "base_tier_validation"], "techdept%"],
+            [
+                "techdept%",
+                ["crm", "project", "hr_holidays", "base_tier_validation"],
+                "techdept%",
+            ],
         )
         modules = [
             f"{name} {version}" if name == "base_tier_validation" else name

@@ -211,7 +211,9 @@ def test_benchmark_measures_each_row(repo):
     )
     keys = [ast.literal_eval(row)[0] for row in rows.elts]
     bench = next(
-        node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Bench"
+        node
+        for node in tree.body
+        if isinstance(node, ast.ClassDef) and node.name == "Bench"
     )
     measures = {
         node.name.removeprefix("row_")
