@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from odoo.addons.techdept_org.exceptions import GateRefusal
 from odoo.addons.techdept_org.models.techdept_guard import (
@@ -221,6 +222,8 @@ class CrmLead(models.Model):
         stage_id = client_id(self, "stage_id", vals["stage_id"])
         vals = dict(vals, stage_id=stage_id)
         stage = self.env["crm.stage"].browse(stage_id or ())
+        # The stages left and the one entered, read at once.
+        (self.stage_id | stage).mapped("sequence")
         moving = self.filtered(lambda lead: lead.stage_id != stage)
         backward = moving.filtered(
             lambda lead: (
@@ -250,6 +253,20 @@ class CrmLead(models.Model):
             )
         return result
 
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """The presales engineer follows the leads he supports from his
+        assignment on, as the salesperson does: the to-dos of their items
+        then find him among the followers already."""
+        result = super()._message_auto_subscribe_followers(
+            updated_values, default_subtype_ids
+        )
+        user_id = updated_values.get("techdept_presales_user_id")
+        if user_id:
+            user = self.env["res.users"].sudo().browse(user_id)
+            if user.active:
+                result.append((user.partner_id.id, default_subtype_ids, False))
+        return result
+
     def _techdept_gate_forced(self):
         """A forced move: only through the force wizard (see
         techdept.stage.force.wizard), never from a context a client sends."""
@@ -262,60 +279,80 @@ class CrmLead(models.Model):
 
     def _techdept_check_gate(self, stage):
         """Refuse to move these leads forward to ``stage`` while a blocking
-        item of a stage they leave or skip is incomplete. A constant number
-        of queries, whatever the number of leads and items."""
+        item of a stage they leave or skip is incomplete. One query,
+        whatever the number of leads and items."""
         if not self or self._techdept_gate_forced():
             return
-        target = stage._techdept_key()
-        # The pipeline has a handful of stages and items: read them whole.
-        stages = self.env["crm.stage"].search([("id", "!=", 0)])
-        keys = {s.id: s._techdept_key() for s in stages}
+        # The leads' stages as the ORM holds them: the move is not flushed yet.
+        self.env["crm.stage"].flush_model(["sequence"])
+        self.env["techdept.stage.item"].flush_model(["stage_id", "blocking", "active"])
+        self.env["techdept.lead.item"].flush_model(
+            ["lead_id", "item_id", "is_complete"]
+        )
         # A lead without a stage starts from the first one.
-        first = min(keys.values(), default=target)
-        lowest = min(
-            (keys.get(lead.stage_id.id, first) for lead in self), default=target
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT moved.lead_id, item.id
+              FROM unnest(%(leads)s::int[], %(stages)s::int[])
+                   AS moved(lead_id, stage_id)
+              CROSS JOIN (SELECT sequence, id FROM crm_stage
+                           ORDER BY sequence, id LIMIT 1) AS first
+              CROSS JOIN crm_stage AS target
+              LEFT JOIN crm_stage AS start ON start.id = moved.stage_id
+              JOIN techdept_stage_item AS item
+                ON item.blocking AND item.active
+              JOIN crm_stage AS crossed ON crossed.id = item.stage_id
+              LEFT JOIN techdept_lead_item AS line
+                ON line.lead_id = moved.lead_id AND line.item_id = item.id
+             WHERE target.id = %(target)s
+               AND (crossed.sequence, crossed.id)
+                   >= (COALESCE(start.sequence, first.sequence),
+                       COALESCE(start.id, first.id))
+               AND (crossed.sequence, crossed.id) < (target.sequence, target.id)
+               AND line.is_complete IS NOT TRUE
+            """,
+                leads=self.ids,
+                stages=[lead.stage_id.id or None for lead in self],
+                target=stage.id,
+            )
         )
-        crossed = stages.filtered(lambda s: lowest <= keys[s.id] < target)
-        if not crossed:
-            return
-        items = (
-            self.env["techdept.stage.item"]
-            .sudo()
-            .search([("stage_id", "in", crossed.ids), ("blocking", "=", True)])
-        )
-        if not items:
-            return
+        missing = {}
+        for lead_id, item_id in self.env.cr.fetchall():
+            missing.setdefault(lead_id, set()).add(item_id)
+        if missing:
+            self._techdept_refuse_gate(stage, missing)
+
+    def _techdept_refuse_gate(self, stage, missing):
+        """Say which items each lead lacks: ``missing`` maps lead ids to the
+        ids of their incomplete blocking items."""
+        Item = self.env["techdept.stage.item"].sudo()
+        items = Item.search([("id", "in", list(set().union(*missing.values())))])
         lines = (
             self.env["techdept.lead.item"]
             .sudo()
-            .search([("lead_id", "in", self.ids), ("item_id", "in", items.ids)])
+            .search([("lead_id", "in", list(missing)), ("item_id", "in", items.ids)])
         )
         by_key = {(line.lead_id.id, line.item_id.id): line for line in lines}
         problems = []
-        for lead in self:
-            start = keys.get(lead.stage_id.id, first)
-            missing = []
-            for item in items:
-                if not start <= keys[item.stage_id.id] < target:
-                    continue
-                line = by_key.get((lead.id, item.id))
-                if line and line.is_complete:
-                    continue
-                missing.append(self._techdept_gate_reason(item, line))
-            if missing:
-                problems.append(
-                    self.env._("%(lead)s:", lead=lead.name)
-                    + "\n  - "
-                    + "\n  - ".join(missing)
-                )
-        if problems:
-            raise GateRefusal(
-                self.env._(
-                    "These leads cannot move to %(stage)s yet:\n%(problems)s",
-                    stage=stage.name,
-                    problems="\n".join(problems),
-                )
+        for lead in self.filtered(lambda lead: lead.id in missing):
+            reasons = [
+                self._techdept_gate_reason(item, by_key.get((lead.id, item.id)))
+                for item in items
+                if item.id in missing[lead.id]
+            ]
+            problems.append(
+                self.env._("%(lead)s:", lead=lead.name)
+                + "\n  - "
+                + "\n  - ".join(reasons)
             )
+        raise GateRefusal(
+            self.env._(
+                "These leads cannot move to %(stage)s yet:\n%(problems)s",
+                stage=stage.name,
+                problems="\n".join(problems),
+            )
+        )
 
     def _techdept_gate_reason(self, item, line):
         """Why ``item`` is not complete on a lead (``line`` may be empty)."""
@@ -384,28 +421,49 @@ class CrmLead(models.Model):
         leads = self.filtered("stage_id")
         if not leads:
             return
-        items = self.env["techdept.stage.item"].sudo().search([("active", "=", True)])
-        existing = (
-            self.env["techdept.lead.item"].sudo().search([("lead_id", "in", leads.ids)])
-        )
-        have = {(line.lead_id.id, line.item_id.id) for line in existing}
-        to_create = []
-        for lead in leads:
-            key = lead.stage_id._techdept_key()
-            for item in items:
-                if (
-                    item.stage_id._techdept_key() <= key
-                    and (lead.id, item.id) not in have
-                ):
-                    to_create.append({"lead_id": lead.id, "item_id": item.id})
-        created = self.env["techdept.lead.item"].sudo().create(to_create)
-        current = created.filtered(lambda line: line.stage_id == line.lead_id.stage_id)
-        for line in current.filtered(lambda line: line.state == "todo"):
-            line._schedule_todo(
-                lambda line: line.env._(
-                    "Deliver %(item)s", item=line.item_id.display_name
-                )
+        self.env["crm.stage"].flush_model(["sequence"])
+        self.env["techdept.stage.item"].flush_model(["stage_id", "active"])
+        self.env["techdept.lead.item"].flush_model(["lead_id", "item_id"])
+        # The leads' stages as the ORM holds them: the move is not flushed yet.
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT lead.lead_id, item.id
+              FROM unnest(%(leads)s::int[], %(stages)s::int[])
+                   AS lead(lead_id, stage_id)
+              JOIN crm_stage AS reached ON reached.id = lead.stage_id
+              JOIN techdept_stage_item AS item ON item.active
+              JOIN crm_stage AS stage ON stage.id = item.stage_id
+             WHERE (stage.sequence, stage.id) <= (reached.sequence, reached.id)
+               AND NOT EXISTS (
+                   SELECT FROM techdept_lead_item AS line
+                    WHERE line.lead_id = lead.lead_id AND line.item_id = item.id)
+             ORDER BY array_position(%(leads)s::int[], lead.lead_id),
+                      stage.sequence, item.sequence, item.id
+            """,
+                leads=leads.ids,
+                stages=[lead.stage_id.id for lead in leads],
             )
+        )
+        to_create = [
+            {"lead_id": lead_id, "item_id": item_id}
+            for lead_id, item_id in self.env.cr.fetchall()
+        ]
+        if not to_create:
+            return
+        # The server's rows: no creation message, follower nor tracking each.
+        created = (
+            self.env["techdept.lead.item"]
+            .sudo()
+            .with_context(tracking_disable=True)
+            .create(to_create)
+            .with_env(self.env(su=True))
+        )
+        current = created.filtered(lambda line: line.stage_id == line.lead_id.stage_id)
+        current.filtered(lambda line: line.state == "todo")._schedule_todo(
+            lambda line: line.env._("Deliver %(item)s", item=line.item_id.display_name),
+            notify=False,
+        )
 
     def action_techdept_force_stage(self):
         return {

@@ -5,7 +5,7 @@ from odoo.addons.techdept_org.exceptions import ApprovalRefusal
 from odoo.addons.techdept_org.models.techdept_guard import join_names
 from odoo.addons.techdept_org.models.techdept_lang import (
     in_company_lang,
-    in_lang_of,
+    user_lang,
 )
 
 LEAD_ITEM_STATES = [
@@ -49,22 +49,37 @@ class TechdeptLeadItem(models.Model):
     kind = fields.Selection(related="item_id.kind")
     responsible_function = fields.Selection(related="item_id.responsible_function")
     required_type_ids = fields.Many2many(related="item_id.document_type_ids")
-    stage_id = fields.Many2one(related="item_id.stage_id", store=True, index=True)
+    # Precomputed: inserted with the line rather than updated after it.
+    stage_id = fields.Many2one(
+        related="item_id.stage_id", store=True, index=True, precompute=True
+    )
     stage_sequence = fields.Integer(
-        related="item_id.stage_id.sequence", store=True, string="Stage Sequence"
+        related="item_id.stage_id.sequence",
+        store=True,
+        string="Stage Sequence",
+        precompute=True,
     )
     item_sequence = fields.Integer(
-        related="item_id.sequence", store=True, string="Item Sequence"
+        related="item_id.sequence", store=True, string="Item Sequence", precompute=True
     )
-    blocking = fields.Boolean(related="item_id.blocking", store=True)
+    blocking = fields.Boolean(related="item_id.blocking", store=True, precompute=True)
     salesperson_id = fields.Many2one(
-        related="lead_id.user_id", store=True, string="Salesperson", index=True
+        related="lead_id.user_id",
+        store=True,
+        string="Salesperson",
+        index=True,
+        precompute=True,
     )
     presales_user_id = fields.Many2one(
-        related="lead_id.techdept_presales_user_id", store=True, index=True
+        related="lead_id.techdept_presales_user_id",
+        store=True,
+        index=True,
+        precompute=True,
     )
     partner_id = fields.Many2one(related="lead_id.partner_id")
-    company_id = fields.Many2one(related="lead_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="lead_id.company_id", store=True, precompute=True
+    )
     document_ids = fields.One2many(
         "techdept.document", "lead_item_id", string="Documents"
     )
@@ -214,39 +229,86 @@ class TechdeptLeadItem(models.Model):
         acting presales manager), the acting commerce manager, the
         salesperson, or the acting manager of the technical department."""
         self.ensure_one()
-        resolver = self.env["techdept.resolver"]
-        function = self.responsible_function
-        if function == "presales":
-            return (
-                self.lead_id.techdept_presales_user_id
-                or resolver._function_manager("presales").user_id
-            )
-        if function == "sales":
-            return self.lead_id.user_id
-        return resolver._function_manager(function).user_id
+        return self._responsible_users()[self]
 
-    def _schedule_todo(self, summary):
-        """Give the item's responsible a to-do on the lead (one at a time),
-        written in his language: ``summary(line)`` reads the line in it."""
+    def _responsible_users(self):
+        """{line: user} of ``_responsible_user``, each function's acting
+        manager resolved once for all the lines."""
+        resolver = self.env["techdept.resolver"]
+        managers = {}
+
+        def manager(function):
+            if function not in managers:
+                managers[function] = resolver._function_manager(function).user_id
+            return managers[function]
+
+        result = {}
         for line in self:
-            user = line._responsible_user()
-            line._close_upload_activity()
-            if not user:
-                continue
-            line_lang = in_lang_of(line, user)
-            missing = line_lang.missing_type_ids
-            activity = line.lead_id.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=summary(line_lang),
-                user_id=user.id,
-                note=missing
-                and line_lang.env._(
-                    "Documents to upload: %(types)s",
-                    types=join_names(line_lang.env, missing.mapped("name")),
+            function = line.responsible_function
+            if function == "presales":
+                user = line.lead_id.techdept_presales_user_id or manager("presales")
+            elif function == "sales":
+                user = line.lead_id.user_id
+            else:
+                user = manager(function)
+            result[line] = user
+        return result
+
+    def _schedule_todo(self, summary, notify=True):
+        """Give each item's responsible a to-do on the lead (one at a time),
+        written in his language: ``summary(line)`` reads the line in it.
+        The to-dos of all the lines are created at once; with ``notify``
+        False their assignees are not sent a message each (the to-dos
+        reach their activity menu, which the server updates live)."""
+        self._close_upload_activity()
+        responsible = self._responsible_users()
+        # The assignees and the author of the request's messages, read at once.
+        self.env.user.union(*responsible.values()).sudo().partner_id.mapped("lang")
+        langs = {}
+        for line, user in responsible.items():
+            if user:
+                langs.setdefault(user_lang(user), []).append(line)
+        if not langs:
+            return
+        todo = self.env["ir.model.data"]._xmlid_to_res_id(
+            "mail.mail_activity_data_todo"
+        )
+        lead_model = self.env["ir.model"]._get_id("crm.lead")
+        deadline = fields.Date.context_today(self)
+        vals_list, owners = [], []
+        for lang, lines in langs.items():
+            for line_lang in self.browse([line.id for line in lines]).with_context(
+                lang=lang
+            ):
+                missing = line_lang.missing_type_ids
+                vals_list.append(
+                    {
+                        "activity_type_id": todo,
+                        "summary": summary(line_lang),
+                        "automated": True,
+                        "note": missing
+                        and line_lang.env._(
+                            "Documents to upload: %(types)s",
+                            types=join_names(line_lang.env, missing.mapped("name")),
+                        )
+                        or "",
+                        "date_deadline": deadline,
+                        "res_model_id": lead_model,
+                        "res_id": line_lang.lead_id.id,
+                        "user_id": responsible[line_lang].id,
+                        # What Odoo would compute after inserting them.
+                        "res_name": line_lang.lead_id.display_name,
+                        "user_tz": responsible[line_lang].tz,
+                        "date_done": False,
+                    }
                 )
-                or "",
-            )
-            line.sudo().upload_activity_id = activity
+                owners.append(line_lang.id)
+        Activity = self.env["mail.activity"].sudo()
+        if not notify:
+            Activity = Activity.with_context(mail_activity_quick_update=True)
+        activities = Activity.create(vals_list)
+        for line_id, activity in zip(owners, activities, strict=True):
+            self.browse(line_id).sudo().upload_activity_id = activity
 
     def _close_upload_activity(self):
         activities = self.sudo().upload_activity_id.exists()

@@ -3,6 +3,7 @@ import re
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from odoo.addons.techdept_org.models.techdept_guard import as_server
 
@@ -118,30 +119,51 @@ class TechdeptLeadStageEntry(models.Model):
     @api.model
     def _techdept_record(self, leads, forced=False):
         """The leads have just entered their current stage: close their
-        open stays and open new ones. Three queries, whatever the number of
+        open stays and open new ones. One query, whatever the number of
         leads."""
-        Entry = as_server(self.sudo())
+        if not leads:
+            return
+        Entry = self.sudo()
+        Entry.flush_model()
         now = fields.Datetime.now()
-        open_entries = Entry.search(
-            [("lead_id", "in", leads.ids), ("date_out", "=", False)]
+        entering = leads.filtered("stage_id")
+        # Closed and opened in one statement: the stays being left tell
+        # where the leads came from. Nothing is computed on a stay.
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH closed AS (
+                UPDATE techdept_lead_stage_entry
+                   SET date_out = %(now)s, write_date = %(now)s,
+                       write_uid = %(uid)s
+                 WHERE lead_id IN %(leads)s AND date_out IS NULL
+             RETURNING id, lead_id, stage_id
+            ), opened AS (
+                INSERT INTO techdept_lead_stage_entry
+                       (lead_id, stage_id, previous_stage_id, date_in, user_id,
+                        forced, create_uid, create_date, write_uid, write_date)
+                SELECT entering.lead_id, entering.stage_id, closed.stage_id,
+                       %(now)s, %(uid)s, %(forced)s, %(uid)s, %(now)s,
+                       %(uid)s, %(now)s
+                  FROM unnest(%(entering)s::int[], %(stages)s::int[])
+                       AS entering(lead_id, stage_id)
+                  LEFT JOIN closed ON closed.lead_id = entering.lead_id
+             RETURNING id
+            )
+            SELECT id FROM closed
+            """,
+                now=now,
+                uid=self.env.uid,
+                forced=bool(forced),
+                leads=tuple(leads.ids),
+                entering=entering.ids,
+                stages=[lead.stage_id.id for lead in entering],
+            )
         )
-        previous = {entry.lead_id.id: entry.stage_id for entry in open_entries}
-        open_entries.write({"date_out": now})
-        Entry.create(
-            [
-                {
-                    "lead_id": lead.id,
-                    "stage_id": lead.stage_id.id,
-                    "previous_stage_id": previous.get(
-                        lead.id, lead.stage_id.browse()
-                    ).id,
-                    "date_in": now,
-                    "user_id": self.env.uid,
-                    "forced": forced,
-                }
-                for lead in leads.filtered("stage_id")
-            ]
-        )
+        closed = Entry.browse([row[0] for row in self.env.cr.fetchall()])
+        closed.invalidate_recordset(["date_out", "write_date", "write_uid"])
+        closed.modified(["date_out"])
+        leads.invalidate_recordset(["techdept_stage_entry_ids"])
 
     @api.model
     def _techdept_note_reason(self, leads, reason):
