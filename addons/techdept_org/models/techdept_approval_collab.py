@@ -16,8 +16,8 @@ from odoo.tools import SQL, formatLang
 from odoo.tools.safe_eval import safe_eval
 
 from ..exceptions import ApprovalRefusal
-from .techdept_guard import as_server, join_names
-from .techdept_lang import in_lang_of, user_lang
+from .techdept_guard import join_names
+from .techdept_lang import user_lang
 
 REMINDER_PARAM = "techdept_org.approval_reminder_hours"
 DEFAULT_REMINDER_HOURS = 24
@@ -871,10 +871,8 @@ class TechdeptApprovalMixin(models.AbstractModel):
             .exists()
             .filtered(lambda user: not user.share)
         )
-        employees = users.employee_id
-        if employees:
-            acting = self.env["techdept.resolver"]._acting_for(employees)
-            users |= self.env["hr.employee"].union(*acting.values()).user_id
+        acting = self.env["techdept.resolver"]._acting_user_ids(users.ids)
+        users |= users.browse(acting).filtered(lambda user: not user.share)
         users._bus_send(COUNTER_NOTIFICATION, {})
         return users
 
@@ -899,19 +897,28 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 author_id=self.env.user.partner_id.id,
             )
 
-    def _approval_open(self, line, approvers):
-        result = super()._approval_open(line, approvers)
-        line = line.sudo()
-        self._approval_notify_counters(approvers)
-        self._approval_notify_copied(
-            line.cc_user_ids,
-            lambda record: record.env._(
-                "Step %(step)s of %(record)s is open for review by %(approvers)s.",
-                step=line.with_context(lang=record.env.lang).step_name,
-                record=record.display_name,
-                approvers=join_names(record.env, approvers.mapped("name")),
-            ),
+    @api.model
+    def _approval_open_many(self, openings):
+        result = super()._approval_open_many(openings)
+        self._approval_notify_counters(
+            self.env["res.users"].union(*(approvers for _r, _l, approvers in openings))
         )
+        lines = self.env["techdept.approval.line"].union(
+            *(line for _r, line, _a in openings)
+        )
+        if not lines.sudo().cc_user_ids:
+            return result
+        for record, line, approvers in openings:
+            line = line.sudo()
+            record._approval_notify_copied(
+                line.cc_user_ids,
+                lambda rec, line=line, approvers=approvers: rec.env._(
+                    "Step %(step)s of %(record)s is open for review by %(approvers)s.",
+                    step=line.with_context(lang=rec.env.lang).step_name,
+                    record=rec.display_name,
+                    approvers=join_names(rec.env, approvers.mapped("name")),
+                ),
+            )
         return result
 
     def _approval_decide(self, decision, comment):
@@ -950,6 +957,9 @@ class TechdeptApprovalMixin(models.AbstractModel):
 
     def action_approval_submit(self):
         result = super().action_approval_submit()
+        lines = self.sudo().approval_line_ids  # read for all the records at once
+        if not lines.sudo().chain_cc_user_ids:
+            return result
         for record in self:
             lines = record._approval_round_lines()
             record._approval_notify_copied(
@@ -1303,21 +1313,8 @@ class TechdeptApprovalMixin(models.AbstractModel):
         ).unlink()
 
     def _approval_give_todos(self, line, users):
-        activity_type = self.env.ref("techdept_org.mail_activity_type_approval")
-        as_server(self.env["mail.activity"].sudo()).create(
-            [
-                {
-                    "res_model_id": self.env["ir.model"]._get_id(self._name),
-                    "res_id": self.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": in_lang_of(line, user)._approval_todo_summary(),
-                    "user_id": user.id,
-                    "date_deadline": line.deadline or fields.Date.context_today(self),
-                    "techdept_approval_line_id": line.id,
-                }
-                for user in users
-            ]
-        )
+        deadline = line.deadline or fields.Date.context_today(self)
+        self._approval_give_todos_many([(self, line, user, deadline) for user in users])
 
     # The submitter's reminder (催办)
 

@@ -409,9 +409,12 @@ class TechdeptApprovalLine(models.Model):
 class TechdeptApprovalMixin(models.AbstractModel):
     _inherit = "techdept.approval.mixin"
 
-    def _approval_open(self, line, approvers):
-        super()._approval_open(line, approvers)
-        line.sudo()._techdept_notify("opened", approvers)
+    @api.model
+    def _approval_open_many(self, openings):
+        todos = super()._approval_open_many(openings)
+        for _record, line, approvers in openings:
+            line.sudo()._techdept_notify("opened", approvers)
+        return todos
 
     @api.model
     def _approval_inject_form(self, arch):

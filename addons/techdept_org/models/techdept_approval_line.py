@@ -143,6 +143,18 @@ class TechdeptApprovalLine(models.Model):
         self.ensure_one()
         return self.env._("Review: %(step)s", step=self.step_name)
 
+    def _approval_todo_users(self, approvers):
+        """Who among ``approvers`` gets a to-do when this step opens: each
+        approver the step names (a role's or position's holder, a
+        supervisor, a named user, the record's person), none when the step
+        is open to a security group: its members find it in My Approvals
+        and the counter, not one to-do each on every record."""
+        self.ensure_one()
+        step = self.sudo().step_id
+        if step.approver_type == "group" and not self.sudo().added_from_line_id:
+            return approvers.browse()
+        return approvers
+
     def _compute_res_name(self):
         by_model = {}
         for line in self:
@@ -190,13 +202,11 @@ class TechdeptApprovalLine(models.Model):
         return domain
 
     def _acting_for_users(self):
-        """The current user and the users he acts for today."""
+        """The current user and the users he acts for today: one query for
+        the day's absences, once per transaction."""
         user = self.env.user
-        employee = user.employee_id
-        if not employee:
-            return user
-        represented = self.env["techdept.resolver"]._represented(employee)
-        return user | represented.user_id
+        represented = self.env["techdept.resolver"]._represented_user_ids(user.id)
+        return user | user.browse(represented)
 
     def _can_review_domain(self):
         """Pending steps with an approver the current user is or acts for,
@@ -226,10 +236,8 @@ class TechdeptApprovalLine(models.Model):
         )
         if user in pending:
             return user
-        represented = (
-            self.env["techdept.resolver"]._represented(user.employee_id).user_id
-            if user.employee_id
-            else user.browse()
+        represented = user.browse(
+            self.env["techdept.resolver"]._represented_user_ids(user.id)
         )
         return (pending & represented)[:1]
 

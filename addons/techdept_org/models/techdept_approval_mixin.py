@@ -1,12 +1,12 @@
 from lxml import etree
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..exceptions import ApprovalRefusal, ApprovalUnassigned, FrozenRecord
 from .techdept_guard import as_server, client_id, has_server_token, join_names
-from .techdept_lang import in_company_lang, in_lang_of
+from .techdept_lang import in_company_lang, user_lang
 
 # Fields the engine writes itself, only in its transitions: no client writes
 # them, and they are never locked.
@@ -158,11 +158,12 @@ class TechdeptApprovalMixin(models.AbstractModel):
     @api.depends("approval_state", "approval_line_ids.state")
     def _compute_can_approve(self):
         Line = self.env["techdept.approval.line"]
-        ids = Line.sudo()._search(
+        lines = Line.sudo().search_fetch(
             [("res_model", "=", self._name), ("res_id", "in", self.ids)]
-            + Line._can_review_domain()
+            + Line._can_review_domain(),
+            ["res_id"],
         )
-        reviewable = {line.res_id for line in Line.sudo().browse(ids)}
+        reviewable = set(lines.mapped("res_id"))
         for record in self:
             record.can_approve = record.id in reviewable
 
@@ -503,13 +504,19 @@ class TechdeptApprovalMixin(models.AbstractModel):
 
     def action_approval_submit(self):
         """Submit for review; after a rejection, a withdrawal or a reopening,
-        a new round starts and the earlier rounds are kept."""
+        a new round starts and the earlier rounds are kept. Many records at
+        once are submitted together: their steps created, their first steps
+        opened and their chatter written in batches."""
         self._approval_check("submit")
         self._approval_check_submit()
         Line = self.env["techdept.approval.line"].sudo()
         now = fields.Datetime.now()
+        user = self.env.user
+        chains = self._approval_chains()
+        resolved = {}
+        plans = []
         for record in self:
-            chain = record._approval_get_chain()
+            chain = chains[record]
             if not chain.step_ids:
                 raise ApprovalUnassigned(
                     self.env._(
@@ -527,50 +534,95 @@ class TechdeptApprovalMixin(models.AbstractModel):
                         record=record.display_name,
                     )
                 )
-            first_approvers = record._approval_resolve(steps[:1], self.env.user)
-            round_ = record.approval_round + 1
-            lines = Line.create(
-                [
-                    {
-                        "res_model": record._name,
-                        "res_id": record.id,
-                        "chain_id": chain.id,
-                        "step_id": step.id,
-                        "step_label": step.name,
-                        "sequence": step.sequence,
-                        "round": round_,
-                        "approval_mode": step.approval_mode,
-                        "submitted_by_id": self.env.uid,
-                        "allow_self_approval": chain.allow_self_approval,
-                        "company_id": chain.company_id.id or self.env.company.id,
-                        **record._approval_line_extra_values(step, steps),
-                    }
-                    for step in chain.step_ids
-                ]
+            first = steps[:1]
+            # The approvers of a step depend on the record only through a
+            # field of it: resolved once per step for the others.
+            key = (first.id, record.id if first.approver_type == "field" else None)
+            if key not in resolved:
+                resolved[key] = record._approval_resolve(first, user)
+            plans.append((record, chain, steps, resolved[key]))
+        lines = Line.create(
+            [
+                {
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "chain_id": chain.id,
+                    "step_id": step.id,
+                    "step_label": step.name,
+                    "sequence": step.sequence,
+                    "round": record.approval_round + 1,
+                    "approval_mode": step.approval_mode,
+                    "submitted_by_id": user.id,
+                    "allow_self_approval": chain.allow_self_approval,
+                    "company_id": chain.company_id.id or self.env.company.id,
+                    **record._approval_line_extra_values(step, steps),
+                }
+                for record, chain, steps, _approvers in plans
+                for step in chain.step_ids
+            ]
+        )
+        by_values = {}
+        for record, chain, _steps, _approvers in plans:
+            by_values.setdefault((chain.id, record.approval_round + 1), []).append(
+                record.id
             )
-            record._approval_write(
+        for (chain_id, round_), ids in by_values.items():
+            self.browse(ids)._approval_write(
                 {
                     "approval_state": "pending",
-                    "approval_chain_id": chain.id,
+                    "approval_chain_id": chain_id,
                     "approval_round": round_,
-                    "approval_submitted_by_id": self.env.uid,
+                    "approval_submitted_by_id": user.id,
                     "approval_submitted_date": now,
                 }
             )
-            record._techdept_post(
-                lambda env, round_=round_, steps=steps: env._(
-                    "Submitted for review (round %(round)s): %(steps)s.",
-                    round=round_,
-                    steps=" → ".join(steps.with_context(lang=env.lang).mapped("name")),
-                ),
-                subtype_xmlid="mail.mt_note",
+        self._techdept_log(
+            {
+                record.id: (
+                    lambda env, round_=record.approval_round, steps=steps: env._(
+                        "Submitted for review (round %(round)s): %(steps)s.",
+                        round=round_,
+                        steps=" → ".join(
+                            steps.with_context(lang=env.lang).mapped("name")
+                        ),
+                    )
+                )
+                for record, _chain, steps, _approvers in plans
+            }
+        )
+        openings = []
+        index = 0
+        for record, chain, steps, approvers in plans:
+            mine = lines[index : index + len(chain.step_ids)]
+            index += len(chain.step_ids)
+            openings.append(
+                (
+                    record,
+                    mine.filtered(lambda ln, s=steps[:1]: ln.step_id == s),
+                    approvers,
+                )
             )
-            record._approval_open(
-                lines.filtered(lambda line, s=steps[:1]: line.step_id == s),
-                first_approvers,
-            )
+        self._approval_open_many(openings)
         self._on_approval_submitted()
         return True
+
+    def _techdept_log(self, bodies):
+        """Log a note on each record of ``bodies`` ({id: function of the
+        environment, as for ``_techdept_post``}) in the company's language,
+        in one batch: notes notify nobody."""
+        records = in_company_lang(self.browse(list(bodies)))
+        return records._message_log_batch(
+            {res_id: body(records.env) for res_id, body in bodies.items()}
+        )
+
+    def _approval_chains(self):
+        """{record: the chain it goes through}; one search for all when the
+        model keeps the default rule (the chain depends on the model only)."""
+        default = TechdeptApprovalMixin._approval_get_chain
+        if len(self) > 1 and type(self)._approval_get_chain is default:
+            chain = self[:1]._approval_get_chain()
+            return dict.fromkeys(self, chain)
+        return {record: record._approval_get_chain() for record in self}
 
     def action_approval_approve(self, comment=None):
         if comment and not isinstance(comment, str):
@@ -703,35 +755,113 @@ class TechdeptApprovalMixin(models.AbstractModel):
         return approvers
 
     def _approval_open(self, line, approvers):
-        """Open ``line`` for ``approvers``: set its deadline and give each
-        approver a to-do."""
+        """Open ``line`` of this record for ``approvers``."""
         self.ensure_one()
-        line = line.sudo()
+        self._approval_open_many([(self, line, approvers)])
+
+    @api.model
+    def _approval_open_many(self, openings):
+        """Open steps: ``openings`` is a list of (record, line, approvers).
+        Each line gets its approvers and deadline; a to-do goes to each
+        approver named by the step (see ``_approval_todo_users``), never
+        to each member of a group, who finds the step in My Approvals and
+        the counter. Writes, to-dos and their notices are batched; returns
+        the to-dos."""
         today = fields.Date.context_today(self)
-        deadline = line._approval_deadline(today)
-        line.write(
-            {
-                "state": "pending",
-                "approver_ids": [fields.Command.set(approvers.ids)],
-                "date_open": fields.Datetime.now(),
-                "deadline": deadline,
-            }
-        )
-        activity_type = self.env.ref("techdept_org.mail_activity_type_approval")
-        as_server(self.env["mail.activity"].sudo()).create(
-            [
+        now = fields.Datetime.now()
+        groups = {}
+        todos = []
+        for record, line, approvers in openings:
+            line = line.sudo()
+            deadline = line._approval_deadline(today)
+            key = (tuple(approvers.ids), deadline)
+            groups[key] = groups.get(key, line.browse()) | line
+            for user in line._approval_todo_users(approvers):
+                todos.append((record, line, user, deadline))
+        for (approver_ids, deadline), lines in groups.items():
+            lines.write(
                 {
-                    "res_model_id": self.env["ir.model"]._get_id(self._name),
-                    "res_id": self.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": in_lang_of(line, user)._approval_todo_summary(),
+                    "state": "pending",
+                    "approver_ids": [fields.Command.set(list(approver_ids))],
+                    "date_open": now,
+                    "deadline": deadline,
+                }
+            )
+        return self._approval_give_todos_many(todos)
+
+    @api.model
+    def _approval_give_todos_many(self, todos):
+        """Create the to-dos ``todos``: (record, line, user, deadline), each
+        summary in its assignee's language. One to-do notifies its assignee
+        as Odoo does; many at once (a batch submitted) send each assignee one
+        notice listing them."""
+        if not todos:
+            return self.env["mail.activity"]
+        # The id alone, from the cached xmlid: no query.
+        activity_type = self.env["ir.model.data"]._xmlid_to_res_id(
+            "techdept_org.mail_activity_type_approval"
+        )
+        langs = {}
+        summaries = {}
+        values = []
+        for record, line, user, deadline in todos:
+            if user not in langs:
+                langs[user] = user_lang(user)
+            key = (line.step_id.id, line.added_from_line_id.id, langs[user])
+            if key not in summaries:
+                summaries[key] = line.with_context(
+                    lang=langs[user]
+                )._approval_todo_summary()
+            values.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(record._name),
+                    "res_id": record.id,
+                    "activity_type_id": activity_type,
+                    "summary": summaries[key],
                     "user_id": user.id,
                     "date_deadline": deadline,
                     "techdept_approval_line_id": line.id,
                 }
-                for user in approvers
-            ]
+            )
+        Activity = as_server(self.env["mail.activity"].sudo())
+        if len(values) == 1 or len({record for record, *_rest in todos}) == 1:
+            return Activity.create(values)
+        activities = Activity.with_context(mail_activity_quick_update=True).create(
+            values
         )
+        # Grouped by assignee once created: a delegation may have moved some.
+        by_user = {}
+        for (record, *_rest), activity in zip(todos, activities, strict=True):
+            by_user.setdefault(activity.user_id, []).append((record, activity))
+        for user, pairs in by_user.items():
+            if user == self.env.user:
+                continue
+            if len(pairs) == 1:
+                pairs[0][1].action_notify()
+                continue
+            if user not in langs:
+                langs[user] = user_lang(user)
+            records = [record for record, _activity in pairs]
+            first = records[0].with_context(lang=langs[user]).sudo()
+            names = [
+                record.with_context(lang=langs[user]).display_name for record in records
+            ]
+            first.message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=first.env._(
+                    "%(count)s documents to review", count=len(records)
+                ),
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    first.env._(
+                        "%(count)s documents wait for your review:",
+                        count=len(records),
+                    ),
+                    Markup("").join(Markup("<li>%s</li>") % name for name in names),
+                ),
+                email_layout_xmlid="mail.mail_notification_layout",
+            )
+        return activities
 
     def _approval_decide(self, decision, comment):
         self.ensure_one()
@@ -789,26 +919,22 @@ class TechdeptApprovalMixin(models.AbstractModel):
             self._approval_next_approvers(following) if done and following else None
         )
         line.approved_user_ids = [fields.Command.link((holder or user).id)]
-        self._approval_close_activities(
-            line, decided_by=holder or user, keep_others=not done
-        )
-        self._techdept_post(
-            lambda env: (
-                env._(
+
+        def approved(env):
+            step = line.with_context(lang=env.lang).step_name
+            if comment:
+                return env._(
                     "%(step)s approved by %(who)s: %(comment)s",
-                    step=line.with_context(lang=env.lang).step_name,
+                    step=step,
                     who=who(env),
                     comment=comment,
                 )
-                if comment
-                else env._(
-                    "%(step)s approved by %(who)s.",
-                    step=line.with_context(lang=env.lang).step_name,
-                    who=who(env),
-                )
-            ),
-            subtype_xmlid="mail.mt_note",
+            return env._("%(step)s approved by %(who)s.", step=step, who=who(env))
+
+        self._approval_close_activities(
+            line, decided_by=holder or user, keep_others=not done
         )
+        self._techdept_post(approved, subtype_xmlid="mail.mt_note")
         if not done:
             line.write(values)
             return

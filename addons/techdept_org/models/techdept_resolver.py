@@ -1,4 +1,41 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+# The key of the day's absence map in the transaction's data.
+_MAP_KEY = "techdept.resolver.absences"
+
+
+class _AbsenceMap:
+    """Who is away on a day and what the answers need to know about it."""
+
+    __slots__ = ("absent", "departments", "deputies", "home", "users")
+
+    def __init__(self, deputies, absent, departments, home, users):
+        self.deputies = deputies  # {absent id: {department id: deputy id}}
+        self.absent = absent  # {absent employee id}
+        self.departments = departments  # {id: (parent id, manager id, active)}
+        self.home = home  # {absent employee id: his department id}
+        self.users = users  # {employee id: user id}, for those concerned
+
+    def managed(self, employee_id):
+        """The first active department ``employee_id`` manages, or None."""
+        return next(
+            (
+                department
+                for department, (_parent, manager, active) in sorted(
+                    self.departments.items()
+                )
+                if manager == employee_id and active
+            ),
+            None,
+        )
+
+
+def forget_absences(env):
+    """Drop the absence maps of the transaction: what they read changed."""
+    data = env.cr.precommit.data
+    for key in [key for key in data if isinstance(key, tuple) and key[0] == _MAP_KEY]:
+        del data[key]
 
 
 class TechdeptResolver(models.AbstractModel):
@@ -18,37 +55,98 @@ class TechdeptResolver(models.AbstractModel):
     _description = "Who Acts Resolver"
 
     @api.model
-    def _absences(self, date):
-        """Return ({absent employee id: {department id: deputy id}}, set of
-        absent employee ids) for ``date``; two queries whatever the size."""
-        delegations = (
-            self.env["techdept.delegation"]
-            .sudo()
-            .search_read(
-                [("date_from", "<=", date), ("date_to", ">=", date)],
-                ["employee_id", "deputy_id", "department_id"],
-                order="date_from, id",
+    def _absence_map(self, date):
+        """Everything the answers for ``date`` need, read once per
+        transaction in one query: the delegations and validated time off of
+        the day, the departments (parent, manager) and the users of the
+        people concerned. Dropped when any of it changes (see the models
+        below), when the transaction ends and when it is rolled back."""
+        key = (_MAP_KEY, fields.Date.to_string(date))
+        data = self.env.cr.precommit.data
+        cached = data.get(key)
+        if cached is not None:
+            return cached
+        self.env["techdept.delegation"].flush_model(
+            ["employee_id", "deputy_id", "department_id", "date_from", "date_to"]
+        )
+        self.env["hr.leave"].flush_model(
+            ["employee_id", "state", "request_date_from", "request_date_to"]
+        )
+        self.env["hr.department"].flush_model(["parent_id", "manager_id", "active"])
+        self.env["hr.employee"].flush_model(["department_id", "user_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT 'delegation', d.employee_id, d.deputy_id, d.department_id,
+                       deputy.user_id, d.date_from, d.id, TRUE
+                  FROM techdept_delegation d
+                  JOIN hr_employee deputy ON deputy.id = d.deputy_id
+                 WHERE d.date_from <= %(date)s AND d.date_to >= %(date)s
+                UNION ALL
+                SELECT 'leave', l.employee_id, NULL, NULL, NULL, NULL, NULL, TRUE
+                  FROM hr_leave l
+                 WHERE l.state = 'validate'
+                   AND l.request_date_from <= %(date)s
+                   AND l.request_date_to >= %(date)s
+                UNION ALL
+                SELECT 'department', dep.id, dep.parent_id, dep.manager_id,
+                       manager.user_id, NULL, NULL, dep.active
+                  FROM hr_department dep
+                  LEFT JOIN hr_employee manager ON manager.id = dep.manager_id
+                UNION ALL
+                SELECT 'employee', e.id, e.department_id, NULL, e.user_id,
+                       NULL, NULL, TRUE
+                  FROM hr_employee e
+                 WHERE e.id IN (
+                        SELECT employee_id FROM techdept_delegation
+                         WHERE date_from <= %(date)s AND date_to >= %(date)s
+                        UNION
+                        SELECT employee_id FROM hr_leave
+                         WHERE state = 'validate'
+                           AND request_date_from <= %(date)s
+                           AND request_date_to >= %(date)s)
+                """,
+                date=date,
             )
         )
         deputies = {}
-        for row in delegations:
-            deputies.setdefault(row["employee_id"][0], {}).setdefault(
-                row["department_id"][0], row["deputy_id"][0]
-            )
-        leaves = (
-            self.env["hr.leave"]
-            .sudo()
-            .search_read(
-                [
-                    ("state", "=", "validate"),
-                    ("request_date_from", "<=", date),
-                    ("request_date_to", ">=", date),
-                ],
-                ["employee_id"],
-            )
+        departments = {}
+        users = {}
+        absent = set()
+        delegations = sorted(
+            (row for row in rows if row[0] == "delegation"),
+            key=lambda row: (row[5], row[6]),
         )
-        absent = set(deputies) | {row["employee_id"][0] for row in leaves}
-        return deputies, absent
+        for (
+            _kind,
+            employee_id,
+            deputy_id,
+            department_id,
+            user_id,
+            *_rest,
+        ) in delegations:
+            deputies.setdefault(employee_id, {}).setdefault(department_id, deputy_id)
+            absent.add(employee_id)
+            users[deputy_id] = user_id
+        for kind, first, second, third, user_id, _date, _id, active in rows:
+            if kind == "leave":
+                absent.add(first)
+            elif kind == "department":
+                departments[first] = (second, third, active)
+                if third:
+                    users[third] = user_id
+            elif kind == "employee":
+                users[first] = user_id
+        home = {row[1]: row[2] for row in rows if row[0] == "employee"}
+        result = data[key] = _AbsenceMap(deputies, absent, departments, home, users)
+        return result
+
+    @api.model
+    def _absences(self, date):
+        """Return ({absent employee id: {department id: deputy id}}, set of
+        absent employee ids) for ``date``."""
+        absences = self._absence_map(date)
+        return absences.deputies, absences.absent
 
     @api.model
     def _resolve(self, employee_id, deputies, absent, department_id=None):
@@ -69,45 +167,42 @@ class TechdeptResolver(models.AbstractModel):
         return current
 
     @api.model
+    def _acting_id(self, employee_id, absences):
+        """The id of the employee acting for ``employee_id`` (his own when
+        present), from the map of the day: no query."""
+        if employee_id not in absences.absent:
+            return employee_id
+        managed = absences.managed(employee_id)
+        acting = self._resolve(employee_id, absences.deputies, absences.absent, managed)
+        if acting is not None:
+            return acting
+        department = managed or absences.home.get(employee_id)
+        department = absences.departments.get(department, (None,))[0]
+        seen = set()
+        while department and department not in seen:
+            seen.add(department)
+            parent, manager, _active = absences.departments.get(
+                department, (None, None, True)
+            )
+            if manager and manager != employee_id:
+                acting = self._resolve(
+                    manager, absences.deputies, absences.absent, department
+                )
+                if acting is not None:
+                    return acting
+            department = parent
+        return employee_id
+
+    @api.model
     def _acting_for(self, employees, date=None):
         """Map each employee to the employee acting for him on ``date``."""
         date = date or fields.Date.context_today(self)
-        deputies, absent = self._absences(date)
+        absences = self._absence_map(date)
         Employee = self.env["hr.employee"]
-        away = [emp_id for emp_id in employees.ids if emp_id in absent]
-        managed = (
-            self.env["hr.department"].sudo().search([("manager_id", "in", away)])
-            if away
-            else self.env["hr.department"]
-        )
-        result = {}
-        for employee in employees.sudo():
-            if employee.id not in absent:
-                result[employee] = Employee.browse(employee.id)
-                continue
-            department = managed.filtered(lambda d, e=employee: d.manager_id == e)[:1]
-            acting = self._resolve(employee.id, deputies, absent, department.id)
-            if acting is None:
-                acting = self._escalate(
-                    department or employee.department_id,
-                    employee.id,
-                    deputies,
-                    absent,
-                )
-            result[employee] = Employee.browse(acting)
-        return result
-
-    @api.model
-    def _escalate(self, department, employee_id, deputies, absent):
-        department = department.parent_id
-        while department:
-            manager = department.manager_id
-            if manager and manager.id != employee_id:
-                acting = self._resolve(manager.id, deputies, absent, department.id)
-                if acting is not None:
-                    return acting
-            department = department.parent_id
-        return employee_id
+        return {
+            employee: Employee.browse(self._acting_id(employee.id, absences))
+            for employee in employees
+        }
 
     @api.model
     def _acting_employee(self, employee, date=None):
@@ -187,16 +282,89 @@ class TechdeptResolver(models.AbstractModel):
     def _represented(self, employee, date=None):
         """The absent employees for whom ``employee`` acts on ``date``."""
         date = date or fields.Date.context_today(self)
-        deputies, absent = self._absences(date)
-        if not absent:
-            return self.env["hr.employee"]
-        candidates = self.env["hr.employee"].sudo().browse(sorted(absent))
-        acting = self._acting_for(candidates, date)
+        absences = self._absence_map(date)
         return self.env["hr.employee"].browse(
-            [emp.id for emp, who in acting.items() if who == employee and emp != who]
+            sorted(
+                absent
+                for absent in absences.absent
+                if absent != employee.id
+                and self._acting_id(absent, absences) == employee.id
+            )
         )
+
+    @api.model
+    def _represented_user_ids(self, user_id, date=None):
+        """The ids of the users of the absent employees for whom the user
+        ``user_id`` acts on ``date``; no query once the day's map is read."""
+        date = date or fields.Date.context_today(self)
+        absences = self._absence_map(date)
+        result = set()
+        for absent in absences.absent:
+            acting = self._acting_id(absent, absences)
+            if acting != absent and absences.users.get(acting) == user_id:
+                represented = absences.users.get(absent)
+                if represented and represented != user_id:
+                    result.add(represented)
+        return sorted(result)
+
+    @api.model
+    def _acting_user_ids(self, user_ids, date=None):
+        """The ids of the users acting on ``date`` for the absent among the
+        users ``user_ids`` (the present act for themselves: not listed); no
+        query once the day's map is read."""
+        date = date or fields.Date.context_today(self)
+        absences = self._absence_map(date)
+        wanted = set(user_ids)
+        result = set()
+        for employee_id in absences.absent:
+            if absences.users.get(employee_id) not in wanted:
+                continue
+            acting = absences.users.get(self._acting_id(employee_id, absences))
+            if acting:
+                result.add(acting)
+        return sorted(result)
 
     @api.model
     def _is_absent(self, employee, date=None):
         date = date or fields.Date.context_today(self)
         return employee.id in self._absences(date)[1]
+
+
+class _ForgetsAbsences(models.AbstractModel):
+    """The models the absence map reads drop it when they change."""
+
+    _name = "techdept.resolver.source"
+    _description = "Source of the Who Acts Resolver"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        forget_absences(self.env)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        forget_absences(self.env)
+        return super().write(vals)
+
+    def unlink(self):
+        forget_absences(self.env)
+        return super().unlink()
+
+
+class HrLeave(models.Model):
+    _name = "hr.leave"
+    _inherit = ["hr.leave", "techdept.resolver.source"]
+
+
+class HrDepartment(models.Model):
+    _name = "hr.department"
+    _inherit = ["hr.department", "techdept.resolver.source"]
+
+
+class HrEmployee(models.Model):
+    _name = "hr.employee"
+    _inherit = ["hr.employee", "techdept.resolver.source"]
+
+
+class TechdeptDelegation(models.Model):
+    _name = "techdept.delegation"
+    _inherit = ["techdept.delegation", "techdept.resolver.source"]

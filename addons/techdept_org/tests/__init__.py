@@ -16,3 +16,4 @@ from . import test_roles
 from . import test_progress_report
 from . import test_training
 from . import test_report_tour
+from . import test_approval_perf

@@ -11,12 +11,12 @@ from ..exceptions import ApprovalRefusal
 from .common import TechdeptOrgCase
 
 # Budgets measured on Odoo 18.0; they do not grow with the number of records.
-MY_APPROVALS_QUERIES = 13
+MY_APPROVALS_QUERIES = 3
 # The next step's deadline on the working calendar, its robot notice (demo
 # data names a robot on the technical department), the copied people, the
 # next line's approvers and the to-dos written in each approver's language
 # included.
-STEP_QUERIES = 110
+STEP_QUERIES = 79
 
 
 @tagged("post_install", "-at_install")
