@@ -385,6 +385,18 @@ class TechdeptAppraisal(models.Model):
         are settled again when scoring opens (_open_scoring); those of a
         month already over start with its scoring. A constant number of
         queries, whatever the number of employees."""
+        # The daily job and the director's button may generate a month at
+        # the same moment. Writing the month's row makes the later of two
+        # such transactions fail with a serialization error, which Odoo
+        # retries on a snapshot that holds the forms the first one made,
+        # instead of inserting them again (a unique violation: no retry).
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET write_date = write_date WHERE id = %s",
+                SQL.identifier(period._table),
+                period.id,
+            )
+        )
         technical = (
             self.env["hr.department"]
             .sudo()
