@@ -150,6 +150,8 @@ class Server:
                  gevent_port=None, extra=()):  # fmt: skip
         self.db = db
         self.logfile = Path(logfile)
+        # What does not go through Odoo's logging (a process that cannot start).
+        self.stderr = self.logfile.with_suffix(".stderr")
         self.port = http_port or free_port()
         # The prefork master starts a gevent worker too: give it a port of its own.
         self.gevent_port = gevent_port or free_port()
@@ -168,14 +170,14 @@ class Server:
         self.logfile.unlink(missing_ok=True)
         self.proc = subprocess.Popen(  # noqa: S603
             self.command, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=self.stderr.open("wb"),
         )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(
                     f"Odoo exited with {self.proc.returncode}: "
-                    f"{self.proc.stderr.read().decode()[-3000:]} (see {self.logfile})"
+                    f"{self.stderr.read_text()[-3000:]} (see {self.logfile})"
                 )
             try:
                 JsonRpc(self.url, self.db).call_route("/web/webclient/version_info")
