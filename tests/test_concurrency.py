@@ -11,11 +11,14 @@ so that the race happens:
 - a lead moved on while the director reopens one of its approved items: the
   gate never lets the lead pass with an incomplete item.
 
-Then the server's log must hold no error and no traceback: Odoo retries a
-request that lost a serialization race and logs that at INFO.
+Then the load test's locustfile runs briefly against the same server (six of
+the demo staff for 40 s, in Locust's own virtual environment, see
+scripts/loadtest.sh): no error, nothing lost or doubled. Last, the server's
+log must hold no error and no traceback, but for the failed statement of a
+request Odoo retried after a serialization failure (it logs both).
 
 These tests commit data, so they cannot be Odoo's TransactionCase tests. They
-run Odoo (about five minutes, most of it installing the demo database):
+run Odoo (about six minutes, most of it installing the demo database):
 without Odoo (ODOO_PATH) they fail, they never skip; leave them out with
 ``-m "not concurrency"`` while working on files only.
 
@@ -24,17 +27,23 @@ Environment: TECHDEPT_CONCURRENCY_DB names the scratch database (else
 TECHDEPT_CONCURRENCY_KEEP_DB=1); TECHDEPT_CONCURRENCY_PORT its HTTP port and
 TECHDEPT_CONCURRENCY_GEVENT_PORT the port of its gevent worker (else free
 ones); TECHDEPT_CONCURRENCY_TEMPLATE a database with the suite and its
-demo data to copy instead of installing (faster while developing);
-TECHDEPT_CONCURRENCY_ROUNDS the rounds per race (5).
+demo data to copy instead of installing (faster while developing; its files
+from TECHDEPT_CONCURRENCY_TEMPLATE_DATA_DIR, else Odoo's default data
+directory);
+TECHDEPT_CONCURRENCY_ROUNDS the rounds per race (5); TECHDEPT_LOCUST_VENV
+Locust's virtual environment (var/loadtest/venv, made when missing).
 """
 
 import base64
 import datetime
+import hashlib
 import os
 import re
+import subprocess
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import polib
 import pytest
@@ -201,7 +210,12 @@ def live(request):
     live = None
     try:
         if template:
-            copy_database(template, db, data_dir)
+            copy_database(
+                template,
+                db,
+                data_dir,
+                os.environ.get("TECHDEPT_CONCURRENCY_TEMPLATE_DATA_DIR"),
+            )
         else:
             create_demo_database(db, data_dir, WORKDIR / "install.log")
             problems = log_problems(WORKDIR / "install.log")
@@ -623,6 +637,51 @@ def test_move_and_reopen_at_once(live):
             )
             assert stored["stage_id"][0] == tender and not entries
     live.notes.append(f"move and reopen: {seen}")
+
+
+# --- the load test, briefly ----------------------------------------------------
+
+
+def locust_venv():
+    """The load test's own virtual environment (see scripts/loadtest.sh)."""
+    venv = Path(os.environ.get("TECHDEPT_LOCUST_VENV", REPO / "var/loadtest/venv"))
+    requirements = REPO / "scripts" / "loadtest" / "requirements.txt"
+    stamp = venv / ".techdept-requirements"
+    want = hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
+    if not stamp.is_file() or stamp.read_text().strip() != want:
+        if not (venv / "bin" / "python").is_file():
+            subprocess.run(["python3", "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(venv / "bin/python"), "-m", "pip", "install", "-q", "-r",
+             str(requirements)],
+            check=True,
+        )  # fmt: skip
+        stamp.write_text(want + "\n")
+    return venv
+
+
+def test_load_smoke(live):
+    """scripts/loadtest/locustfile.py for half a minute with six of the demo
+    staff (every kind of work): no error, nothing lost or doubled."""
+    venv = locust_venv()
+    summary = WORKDIR / "load-summary.txt"
+    proc = subprocess.run(
+        [
+            str(venv / "bin/locust"), "-f",
+            str(REPO / "scripts/loadtest/locustfile.py"), "--headless",
+            "--host", live.server.url, "-u", "6", "-r", "6", "-t", "40s",
+            "--stop-timeout", "30", "--only-summary", "--loglevel", "WARNING",
+        ],
+        env=dict(
+            os.environ, TECHDEPT_LOAD_DB=live.server.db,
+            TECHDEPT_LOAD_SUMMARY=str(summary),
+        ),
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    report = summary.read_text() if summary.is_file() else proc.stdout[-5000:]
+    assert proc.returncode == 0, f"{report}\n{proc.stderr[-5000:]}"
+    assert "warm-up until all were logged in: never" not in report, report
+    live.notes.append("load smoke: " + report.strip().splitlines()[1])
 
 
 # --- the server's log ---------------------------------------------------------
