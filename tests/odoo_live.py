@@ -5,7 +5,8 @@ that talks to it as the web client does (a session cookie from
 /web/session/authenticate, then /web/dataset/call_kw).
 
 No Odoo import here: Odoo runs in its own processes, from ODOO_PATH with the
-virtual environment of scripts/lib.sh (TECHDEPT_VENV, else .venv).
+virtual environment of scripts/lib.sh (TECHDEPT_VENV, else the Python that
+runs the tests).
 """
 
 import http.cookiejar
@@ -17,6 +18,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -33,9 +35,10 @@ def odoo_paths():
     assert odoo and (Path(odoo) / "odoo-bin").is_file(), (
         "ODOO_PATH must point at an Odoo 18.0 source tree (scripts/test.sh sets it)"
     )
-    venv = Path(os.environ.get("TECHDEPT_VENV", REPO / ".venv"))
-    python = venv / "bin" / "python"
-    assert python.is_file(), f"no Python in {venv}: run scripts/test.sh once"
+    # The virtual environment of scripts/lib.sh, which runs these tests.
+    venv = os.environ.get("TECHDEPT_VENV")
+    python = Path(venv) / "bin" / "python" if venv else Path(sys.executable)
+    assert python.is_file(), f"no Python at {python}: run scripts/test.sh once"
     return Path(odoo), python
 
 
@@ -208,6 +211,26 @@ class Server:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+
+    def stderr_problems(self):
+        """The last line of each traceback Odoo's processes wrote to stderr
+        (e.g. a worker that could not start), with its count."""
+        if not self.stderr.is_file():
+            return {}
+        lines = self.stderr.read_text(errors="replace").splitlines()
+        found = {}
+        for index, line in enumerate(lines):
+            if line.startswith("Traceback"):
+                end = next(
+                    (
+                        lines[i]
+                        for i in range(index + 1, len(lines))
+                        if lines[i] and not lines[i].startswith(" ")
+                    ),
+                    "?",
+                )
+                found[end] = found.get(end, 0) + 1
+        return found
 
     def __enter__(self):
         return self.start()

@@ -246,6 +246,11 @@ def live(request):
             )
             for note in live.notes if live else ():
                 reporter.write_line(f"concurrency: {note}")
+            for error, count in server.stderr_problems().items():
+                reporter.write_line(
+                    f"concurrency: {count} times on Odoo's stderr: {error} (see "
+                    f"{server.stderr})"
+                )
 
 
 def b64(text):
