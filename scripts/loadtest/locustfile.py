@@ -34,7 +34,9 @@ import re
 import time
 import uuid
 
+import gevent.lock
 from locust import HttpUser, between, events, task
+from locust.exception import StopUser
 
 DB = os.environ.get("TECHDEPT_LOAD_DB", "techdept_load")
 ADMIN = (os.environ.get("TECHDEPT_LOAD_ADMIN", "admin"),) * 2
@@ -88,6 +90,8 @@ REPORT = "report"  # request names of reports start with it: reported apart
 RUN = uuid.uuid4().hex[:8]
 ALREADY_DECIDED = re.compile(r"already decided|已由")
 _logins = itertools.cycle(STAFF)
+SESSIONS = collections.defaultdict(lambda: {"lock": gevent.lock.Semaphore()})
+STOPPING = []  # set once the run stops: requests cut short then are no errors
 
 
 class Ledger:
@@ -105,6 +109,7 @@ class Ledger:
         self.documents = 0
         self.submitted = 0
         self.decision_floor = 0
+        self.interrupted = 0
         self.logged_in = 0
         self.started = 0.0
         # Once all are in: (seconds, logins, their p50, p95, errors, requests)
@@ -133,11 +138,20 @@ class Staff(HttpUser):
     def on_start(self):
         self.login = next(_logins)
         self.key = uuid.uuid4().hex[:6]
-        info = self.route(
-            "/web/session/authenticate",
-            {"db": DB, "login": self.login, "password": self.login},
-            name="login",
-        )
+        # The simulated users of one login are the tabs of one browser: the
+        # first logs in, the others take its session cookie.
+        with SESSIONS[self.login]["lock"]:
+            session = SESSIONS[self.login]
+            if "info" not in session:
+                session["info"] = self.route(
+                    "/web/session/authenticate",
+                    {"db": DB, "login": self.login, "password": self.login},
+                    name="login",
+                )
+                session["cookie"] = self.client.cookies.get("session_id")
+            else:
+                self.client.cookies.set("session_id", session["cookie"])
+        info = session["info"]
         self.uid = info["uid"]
         self.user_context = info["user_context"]
         LEDGER.logged_in += 1
@@ -158,6 +172,11 @@ class Staff(HttpUser):
             try:
                 reply = response.json()
             except ValueError:
+                if STOPPING and not response.status_code:
+                    # Cut short by the end of the run, not answered wrongly.
+                    LEDGER.interrupted += 1
+                    response.success()
+                    raise StopUser() from None
                 response.failure(f"HTTP {response.status_code}, not JSON")
                 raise RpcError({"message": f"HTTP {response.status_code}"}) from None
             if "error" in reply:
@@ -503,7 +522,7 @@ class Admin:
 
 
 def warm_up_done(environment):
-    """Every simulated user has logged in: the figures start from here. The
+    """Every simulated user has its session: the figures start from here. The
     warm-up (each worker loading the registry, a password check per login)
     is reported apart."""
     login = environment.stats.get("login", "POST")
@@ -516,6 +535,11 @@ def warm_up_done(environment):
         environment.stats.total.num_requests,
     )
     environment.stats.reset_all()
+
+
+@events.test_stopping.add_listener
+def stopping(environment, **_kwargs):
+    STOPPING.append(time.monotonic())
 
 
 @events.test_start.add_listener
@@ -648,6 +672,11 @@ def after(environment, **_kwargs):
         f"{len(LEDGER.scores)}; leads moved {len(LEDGER.amounts)}; work logs "
         f"{LEDGER.worklog_count}"
     )
+    if LEDGER.interrupted:
+        lines.append(
+            f"{LEDGER.interrupted} requests cut short by the end of the run "
+            "(not counted as errors)"
+        )
     exceptions = sum(e["count"] for e in environment.runner.exceptions.values())
     if exceptions:
         lines.append(f"{exceptions} exceptions in the simulated users (see above)")
