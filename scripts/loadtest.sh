@@ -96,19 +96,43 @@ stop_odoo
 trap - EXIT
 
 # Every WARNING/ERROR/traceback of the server, less the allow-list and the
-# statements of requests Odoo retried after a serialization failure.
-"$VENV/bin/python" - "$WORK/server.log" <<PY
-import sys
+# statements of requests Odoo retried after a serialization failure; then the
+# time each call spent in a worker (from werkzeug's lines: SQL + the rest),
+# apart from the time it waited for a free worker, which Locust's figures add.
+"$VENV/bin/python" - "$WORK/server.log" "$WORKERS" <<PY | tee "$WORK/workers.txt"
+import collections, re, statistics, sys
 sys.path.insert(0, "$REPO/tests")
 from odoo_live import log_problems
-problems = log_problems(sys.argv[1])
+log, workers = sys.argv[1], int(sys.argv[2])
+problems = log_problems(log)
 for problem in problems:
     print(problem, file=sys.stderr)
-retried = sum("try again in" in line for line in open(sys.argv[1], errors="replace"))
+times, stamps, retried = collections.defaultdict(list), [], 0
+request = re.compile(r'^(\S+ \S+) .*"(?:POST|GET) (\S+) HTTP/[\d.]+" \d+ - \d+ ([\d.]+) ([\d.]+)')
+for line in open(log, errors="replace"):
+    retried += "try again in" in line
+    match = request.match(line)
+    if match and "/web/webclient/version_info" not in match[2]:
+        path = re.sub(r"/\d+(\?.*)?$", "/<id>", match[2].split("?")[0])
+        path = re.sub(r"^/web/assets/\w+/", "/web/assets/", path)
+        times[path].append(float(match[3]) + float(match[4]))
+        stamps.append(match[1])
+if stamps:
+    import datetime
+    parse = lambda s: datetime.datetime.strptime(s, "%Y-%m-%d %H:%M:%S,%f")
+    span = max((parse(stamps[-1]) - parse(stamps[0])).total_seconds(), 1)
+    busy = sum(map(sum, times.values()))
+    print(f"\nIn the workers: {sum(map(len, times.values()))} requests, {busy:.0f} s of "
+          f"work in {span:.0f} s: {busy / span / workers:.0%} of {workers} workers busy")
+    print(f"{'call':<66} {'count':>6} {'p50 ms':>7} {'p95 ms':>7}")
+    for path, values in sorted(times.items(), key=lambda kv: -len(kv[1])):
+        values.sort()
+        p95 = values[max(int(len(values) * 0.95) - 1, 0)]
+        print(f"{path[:66]:<66} {len(values):>6} {statistics.median(values) * 1000:>7.0f} {p95 * 1000:>7.0f}")
 print(f"server log: {len(problems)} problems, {retried} requests retried after a serialization failure")
 sys.exit(1 if problems else 0)
 PY
-rc_log=$?
+rc_log=${PIPESTATUS[0]}
 [ "$rc_locust" -eq 0 ] || echo "Locust reported errors or lost/doubled data (exit $rc_locust)." >&2
 [ "$rc_log" -eq 0 ] || echo "The server's log has errors (see $WORK/server.log)." >&2
 [ "$rc_locust" -eq 0 ] && [ "$rc_log" -eq 0 ]
