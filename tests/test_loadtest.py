@@ -1,7 +1,8 @@
 """The load test's files without running them (scripts/loadtest.sh runs
 Locust, in a virtual environment of its own, for minutes): the locustfile
 plays every demo login, each with work it has a method for, the documents
-of categories that exist; the script is valid shell."""
+of categories that exist; the script is valid shell; the README gives the
+command and its last figures."""
 
 import ast
 import re
@@ -79,3 +80,12 @@ def test_locustfile_compiles_and_script_parses():
     subprocess.run(["bash", "-n", str(script)], check=True)
     pins = (REPO / "scripts" / "loadtest" / "requirements.txt").read_text()
     assert re.search(r"^locust==\d", pins, re.MULTILINE)
+
+
+def test_readme_gives_the_command_and_figures():
+    readme = (REPO / "README.md").read_text()
+    start = readme.index("./scripts/loadtest.sh")
+    text = readme[start : start + 6000]
+    assert "p95" in text and re.search(r"\d+(\.\d+)? requests/s", text), (
+        "README.md gives no measured figures after the load test's command"
+    )
