@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the suite: each addon's Odoo tests (browser tours
 # included) on a fresh database, then the suite-level tests/ with pytest
-# (among them the upgrade check of scripts/upgrade-check.sh, on a database of
-# its own), then Odoo's own tests with the suite installed (test-core.sh).
+# (among them the upgrade check of scripts/upgrade-check.sh and the
+# concurrency tests against Odoo with --workers, each on a database of its
+# own), then Odoo's own tests with the suite installed (test-core.sh).
 # Fails on a failed test, on a WARNING/ERROR line in Odoo's log that is not
 # on scripts/log-allowlist.txt (for Odoo's own tests: in their install
 # steps), and when Odoo cannot be found.
