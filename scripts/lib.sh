@@ -108,7 +108,9 @@ install_python_packages() {
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV" || die "could not create the virtual environment $VENV"
     say "Installing Python packages into $VENV"
     local log="$VENV/pip.log"
-    "$VENV/bin/python" -m pip install -q -U pip setuptools wheel >"$log" 2>&1 \
+    # Odoo's gevent worker (the bus of --workers) imports pkg_resources,
+    # which setuptools 81 removed: see requirements.txt.
+    "$VENV/bin/python" -m pip install -q -U pip 'setuptools<81' wheel >"$log" 2>&1 \
         || { tail -20 "$log" >&2; die "pip could not upgrade itself (see $log)"; }
     # cbor2 (an Odoo requirement) only builds with an older setuptools.
     local build_constraints="$VENV/build-constraints.txt"
