@@ -1,7 +1,7 @@
 import bisect
 from datetime import timedelta
 
-from odoo import Command, api, fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import READ_GROUP_AGGREGATE, parse_read_group_spec
 from odoo.tools import SQL, float_compare
@@ -48,6 +48,9 @@ GOALS_STATES = [
 APPEAL_RETURN_FLAG = "techdept_appeal_return"
 GOALS_TODO = "techdept_appraisal.mail_activity_type_goals"
 SELF_ASSESSMENT_TODO = "techdept_appraisal.mail_activity_type_self_assessment"
+# The forms and sheets of a month are made by the system, a thousand at a
+# time: no creation note, no follower, no tracking on each.
+_QUIET_CREATE = {"tracking_disable": True}
 
 
 class TechdeptAppraisal(models.Model):
@@ -280,17 +283,24 @@ class TechdeptAppraisal(models.Model):
     @api.depends("sheet_ids.goals_state")
     def _compute_sheet_id(self):
         for appraisal in self:
-            sheet = appraisal.sudo().sheet_ids[:1]
+            sheet = appraisal._sheet()
             appraisal.sheet_id = sheet.with_env(self.env)
             appraisal.goals_state = sheet.goals_state
 
     @api.depends("sheet_ids.self_total", "sheet_ids.self_submitted_date")
     def _compute_self_total(self):
         for appraisal in self:
-            sheet = appraisal.sudo().sheet_ids[:1]
+            sheet = appraisal._sheet()
             appraisal.self_total = (
                 sheet.self_total if sheet.self_submitted_date else 0.0
             )
+
+    def _sheet(self):
+        """The form's sheet (a form has one), as superuser, read along with
+        the sheets of the forms fetched with it (a slice alone would fetch
+        each sheet on its own)."""
+        sheets = self.sudo().sheet_ids
+        return sheets[:1].with_prefetch(sheets._prefetch_ids)
 
     def _compute_appeal_count(self):
         counts = dict(
@@ -352,17 +362,22 @@ class TechdeptAppraisal(models.Model):
         """Rank among the scored forms of the same group and month (ties
         share a rank); 0, shown as nothing, until the form is scored. One
         query, and a sort per group."""
-        rows = self.sudo().search_read(
+        Appraisal = self.sudo()
+        query = Appraisal._search(
             [("period_id", "in", self.period_id.ids), ("is_scored", "=", True)],
-            ["period_id", "department_id", "total_score"],
+            order="id",
+        )
+        rows = self.env.execute_query(
+            query.select(
+                *(
+                    Appraisal._field_to_sql(Appraisal._table, name, query)
+                    for name in ("period_id", "department_id", "total_score")
+                )
+            )
         )
         scores = {}
-        for row in rows:
-            key = (
-                row["period_id"][0],
-                row["department_id"] and row["department_id"][0],
-            )
-            scores.setdefault(key, []).append(row["total_score"])
+        for period_id, department_id, total in rows:
+            scores.setdefault((period_id, department_id or False), []).append(total)
         for group in scores.values():
             group.sort()
         for appraisal in self:
@@ -383,8 +398,9 @@ class TechdeptAppraisal(models.Model):
         an implementation project that month, each with the sheet of his
         goals and self-assessment. Forms start with the month's goals, and
         are settled again when scoring opens (_open_scoring); those of a
-        month already over start with its scoring. A constant number of
-        queries, whatever the number of employees."""
+        month already over start with its scoring, their computed items
+        measured. No query per employee: the forms, their items and sheets
+        are inserted in the ORM's batches, each written once."""
         # The daily job and the director's button may generate a month at
         # the same moment. Writing the month's row makes the later of two
         # such transactions fail with a serialization error, which Odoo
@@ -439,16 +455,44 @@ class TechdeptAppraisal(models.Model):
             if opening is None
             else opening
         )
-        vals_list = []
+
+        def appraised(employee):
+            appraiser = appraisers[APPRAISER_OF_ROLE[employee.techdept_role]]
+            return bool(appraiser) and appraiser != employee
+
+        employees = employees.filtered(appraised)
+        # The computed items of a month over are created with their values.
+        measured = self._measure(employees, period, template_of_job) if over else None
+        # {(template, co-appraised): the values of its items}, read once.
+        item_values = {}
+        vals_list, items_list = [], []
         for employee in employees:
             appraiser = appraisers[APPRAISER_OF_ROLE[employee.techdept_role]]
-            if not appraiser or appraiser == employee:
-                continue
             template = template_of_job[employee.job_id]
             co_appraiser = co_appraisers.get(employee.id, False)
             state = "goals"
             if over:
                 state = "self_assessment" if template.self_assessment else "draft"
+            key = (template, bool(co_appraiser))
+            if key not in item_values:
+                item_values[key] = [
+                    self._item_values(item, key[1]) for item in template.line_ids
+                ]
+            items = []
+            for values in item_values[key]:
+                values = dict(values)
+                if measured is not None and values["source"] != "manual":
+                    value, count = measured[values["source"]].get(employee.id, (0.0, 0))
+                    values.update(
+                        value=value,
+                        value_count=count,
+                        score=self._computed_score(
+                            value, values["target"], values["max_score"]
+                        ),
+                        is_scored=True,
+                    )
+                items.append(values)
+            items_list.append(items)
             vals_list.append(
                 {
                     "period_id": period.id,
@@ -459,17 +503,57 @@ class TechdeptAppraisal(models.Model):
                     "appraiser_id": appraiser.id,
                     "co_appraiser_id": co_appraiser,
                     "state": state,
-                    "line_ids": [
-                        Command.create(self._item_values(item, bool(co_appraiser)))
-                        for item in template.line_ids
-                    ],
                 }
             )
-        appraisals = self.sudo().create(vals_list)
+        appraisals = (
+            self.sudo()
+            .with_context(**_QUIET_CREATE)
+            .create(vals_list)
+            .with_env(self.sudo().env)
+        )
+        # The items next, so that each form's total is computed once, with
+        # all its items, and written with its other computed fields.
+        as_server(self.env["techdept.appraisal.line"].sudo()).create(
+            [
+                dict(values, appraisal_id=appraisal.id)
+                for appraisal, items in zip(appraisals, items_list, strict=True)
+                for values in items
+            ]
+        )
         appraisals._create_sheets()
-        if over:
-            appraisals._refresh_computed_items()
         return appraisals
+
+    @api.model
+    def _measure(self, employees, period, template_of_job):
+        """{source: {employee id: (value, count)}} of the computed items of
+        these employees' templates for ``period``, measured on draft forms
+        (the ``_kpi_<source>()`` methods read their employees and month)."""
+        sources = {
+            item.source
+            for template in set(template_of_job.values())
+            for item in template.line_ids
+            if item.source != "manual"
+        }
+        if not sources:
+            return {}
+        drafts = self.concat(
+            *(
+                self.new({"employee_id": employee.id, "period_id": period.id})
+                for employee in employees
+            )
+        )
+        return {
+            source: getattr(drafts, f"_kpi_{source}")(with_count=True)
+            for source in sources
+        }
+
+    @api.model
+    def _computed_score(self, value, target, max_score):
+        """The score of a computed item: its share of the target, at most
+        the maximum."""
+        if not target:
+            return 0.0
+        return round(min(max_score, value / target * max_score), 2)
 
     @api.model
     def _template_of_job(self, jobs):
@@ -527,18 +611,32 @@ class TechdeptAppraisal(models.Model):
                     ]
                 )
             )
-        return Sheet.create(
-            [
-                {
-                    "appraisal_id": appraisal.id,
-                    "line_ids": [
-                        Command.create({"line_id": line.id})
-                        for line in appraisal.line_ids
-                    ],
-                }
-                for appraisal in self
-            ]
+        sheets = Sheet.with_context(**_QUIET_CREATE).create(
+            [{"appraisal_id": appraisal.id} for appraisal in self]
         )
+        # The sheet's lines, one per item, hold nothing yet but the pair
+        # (goals and self scores come later): one INSERT for the whole batch.
+        self.env["techdept.appraisal.line"].flush_model(["appraisal_id"])
+        Sheet.flush_model(["appraisal_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO techdept_appraisal_sheet_line
+                    (sheet_id, line_id, create_uid, create_date, write_uid, write_date)
+                SELECT sheet.id, line.id, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM techdept_appraisal_line line
+                  JOIN techdept_appraisal_sheet sheet
+                    ON sheet.appraisal_id = line.appraisal_id
+                 WHERE sheet.id = ANY(%(sheets)s)
+                """,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                sheets=sheets.ids,
+            )
+        )
+        self.line_ids.invalidate_recordset(["sheet_line_ids"])
+        sheets.invalidate_recordset(["line_ids"])
+        return sheets.with_env(Sheet.env)
 
     def _open_scoring(self):
         """After the month, the forms still on their goals: who appraises,
@@ -687,15 +785,14 @@ class TechdeptAppraisal(models.Model):
             value, count = values[line.source].get(
                 line.appraisal_id.employee_id.id, (0.0, 0)
             )
-            target = line._effective_target()
-            score = (
-                min(line.max_score, value / target * line.max_score) if target else 0.0
+            score = self._computed_score(
+                value, line._effective_target(), line.max_score
             )
             line.sudo().write(
                 {
                     "value": value,
                     "value_count": count,
-                    "score": round(score, 2),
+                    "score": score,
                     "is_scored": True,
                 }
             )
@@ -1484,7 +1581,7 @@ class TechdeptAppraisalLine(models.Model):
         # Whoever reads the item may read the goal; the self-assessment
         # shows once the employee has submitted it.
         for line in self:
-            mine = line.sudo().sheet_line_ids[:1]
+            mine = line._sheet_line()
             submitted = bool(mine.sheet_id.self_submitted_date)
             line.goal = mine.goal
             line.goal_target = mine.goal_target or line.target
@@ -1494,7 +1591,13 @@ class TechdeptAppraisalLine(models.Model):
     def _effective_target(self):
         """The target a computed item is measured against."""
         self.ensure_one()
-        return self.sudo().sheet_line_ids[:1].goal_target or self.target
+        return self._sheet_line().goal_target or self.target
+
+    def _sheet_line(self):
+        """The item's line on the employee's sheet, as superuser, read along
+        with those of the items fetched with it."""
+        lines = self.sudo().sheet_line_ids
+        return lines[:1].with_prefetch(lines._prefetch_ids)
 
     @api.depends("source", "value", "value_count", "target", "appraisal_id.period_id")
     @api.depends_context("lang")

@@ -168,7 +168,12 @@ class TechdeptAppraisalPeriod(models.Model):
                 raise UserError(self.env._("%(month)s is locked.", month=period.name))
             Appraisal._generate(period)
             if period.date_to < today:
-                period.sudo().appraisal_ids._open_scoring()
+                # Ordered by id: the forms just made need not be flushed to
+                # be sorted by their totals.
+                Appraisal.sudo().search(
+                    [("period_id", "=", period.id), ("state", "=", "goals")],
+                    order="id",
+                )._open_scoring()
         return True
 
     def action_lock(self):

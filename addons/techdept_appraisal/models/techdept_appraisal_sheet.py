@@ -46,31 +46,46 @@ class TechdeptAppraisalSheet(models.Model):
     appraisal_id = fields.Many2one(
         "techdept.appraisal", required=True, ondelete="cascade", index=True
     )
+    # Copied from the form and computed before the sheet is inserted
+    # (precompute): a month's generation writes each sheet once.
     employee_id = fields.Many2one(
-        related="appraisal_id.employee_id", store=True, index=True
+        related="appraisal_id.employee_id", store=True, precompute=True, index=True
     )
     employee_user_id = fields.Many2one(
-        related="appraisal_id.employee_user_id", store=True, string="Employee User"
+        related="appraisal_id.employee_user_id",
+        store=True,
+        precompute=True,
+        string="Employee User",
     )
-    period_id = fields.Many2one(related="appraisal_id.period_id", store=True)
-    department_id = fields.Many2one(related="appraisal_id.department_id", store=True)
-    appraiser_id = fields.Many2one(related="appraisal_id.appraiser_id", store=True)
+    period_id = fields.Many2one(
+        related="appraisal_id.period_id", store=True, precompute=True
+    )
+    department_id = fields.Many2one(
+        related="appraisal_id.department_id", store=True, precompute=True
+    )
+    appraiser_id = fields.Many2one(
+        related="appraisal_id.appraiser_id", store=True, precompute=True
+    )
     appraiser_user_id = fields.Many2one(
         related="appraisal_id.appraiser_user_id",
         store=True,
+        precompute=True,
         string="Appraiser User",
     )
     co_appraiser_id = fields.Many2one(
-        related="appraisal_id.co_appraiser_id", store=True
+        related="appraisal_id.co_appraiser_id", store=True, precompute=True
     )
     co_appraiser_user_id = fields.Many2one(
         related="appraisal_id.co_appraiser_user_id",
         store=True,
+        precompute=True,
         string="Co-appraiser User",
     )
-    company_id = fields.Many2one(related="appraisal_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="appraisal_id.company_id", store=True, precompute=True
+    )
     stage = fields.Selection(
-        SHEET_STAGES, compute="_compute_stage", store=True, index=True
+        SHEET_STAGES, compute="_compute_stage", store=True, precompute=True, index=True
     )
     goals_state = fields.Selection(
         GOALS_STATES,

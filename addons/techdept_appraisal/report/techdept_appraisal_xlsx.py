@@ -1,3 +1,4 @@
+import functools
 import io
 import unicodedata
 
@@ -54,38 +55,81 @@ class TechdeptAppraisalPeriod(models.Model):
             ]
         )
 
-    def _techdept_xlsx_row(self, appraisal, states):
+    def _techdept_xlsx_points(self, appraisals):
+        """{form id: [(item group, points)]}: each item's share of the total
+        (score / maximum × weight), in the items' order, for the items the
+        user may read; one query for the whole sheet."""
+        Line = self.env["techdept.appraisal.line"]
+        query = Line._search([("appraisal_id", "in", appraisals.ids)], order="id")
+        fields = ("appraisal_id", "sequence", "id", "group", "score", "max_score")
+        rows = self.env.execute_query(
+            query.select(
+                *(
+                    Line._field_to_sql(Line._table, name, query)
+                    for name in (*fields, "weight")
+                )
+            )
+        )
+        # In the items' order, empty sequences last as in the database
+        # (sorted here: the form's own order would join the months and
+        # departments).
+        rows.sort(key=lambda row: (row[0], row[1] is None, row[1] or 0, row[2]))
+        points = {}
+        for appraisal_id, _sequence, _id, group, score, max_score, weight in rows:
+            points.setdefault(appraisal_id, []).append(
+                (
+                    group,
+                    (score or 0.0) / max_score * (weight or 0.0) if max_score else 0.0,
+                )
+            )
+        return points
+
+    def _techdept_xlsx_labels(self):
+        """The words the rows repeat, in the user's language."""
+        return {
+            "states": dict(
+                self.env["techdept.appraisal"]
+                ._fields["state"]
+                ._description_selection(self.env)
+            ),
+            "yes": self.env._("Yes"),
+            "no": self.env._("No"),
+            "group_keys": self._techdept_xlsx_group_keys(),
+        }
+
+    def _techdept_xlsx_row(self, appraisal, labels=None, points=None):
         """A form's cells; a form not scored yet has no figures, one without
         a self-assessment no self score (None: a blank cell, left out of the
-        averages)."""
+        averages). ``appraisal`` is a form the user may read, as superuser:
+        its names of people, position and grade show as its form shows them
+        (he need not read those records). ``labels``: see
+        _techdept_xlsx_labels; ``points``: see _techdept_xlsx_points."""
+        if labels is None:
+            labels = self._techdept_xlsx_labels()
         scored = appraisal.is_scored
-        # Names of the people, position and grade of a form the user may
-        # read, as its form shows them (he need not read those records).
-        names = appraisal.sudo()
-        self_assessed = bool(names.sheet_ids[:1].self_submitted_date)
+        self_assessed = bool(appraisal._sheet().self_submitted_date)
         row = {
             "self_total": appraisal.self_total if self_assessed else None,
-            "employee": names.employee_id.name,
-            "job": names.job_id.name or "",
-            "department": names.department_id.name or "",
-            "appraiser": names.appraiser_id.name or "",
+            "employee": appraisal.employee_id.name,
+            "job": appraisal.job_id.name or "",
+            "department": appraisal.department_id.name or "",
+            "appraiser": appraisal.appraiser_id.name or "",
             "total": appraisal.total_score if scored else None,
-            "grade": (names.grade_band_id.name or "") if scored else None,
+            "grade": (appraisal.grade_band_id.name or "") if scored else None,
             "coefficient": appraisal.coefficient if scored else None,
             "rank": appraisal.rank if scored else None,
-            "late": self.env._("Yes") if appraisal.is_late else self.env._("No"),
-            "state": states.get(appraisal.state, ""),
+            "late": labels["yes"] if appraisal.is_late else labels["no"],
+            "state": labels["states"].get(appraisal.state, ""),
         }
-        for key in self._techdept_xlsx_group_keys():
+        for key in labels["group_keys"]:
             row[key] = 0.0 if scored else None
         if not scored:
             return row
-        for line in appraisal.line_ids:
-            points = (
-                line.score / line.max_score * line.weight if line.max_score else 0.0
-            )
-            key = f"group_{line.group}"
-            row[key] = row.get(key, 0.0) + points
+        if points is None:
+            points = self._techdept_xlsx_points(appraisal)
+        for group, share in points.get(appraisal.id, ()):
+            key = f"group_{group}"
+            row[key] = row.get(key, 0.0) + share
         return row
 
     def _techdept_xlsx_group_keys(self):
@@ -129,23 +173,24 @@ class TechdeptAppraisalPeriod(models.Model):
         self.ensure_one()
         columns = self._techdept_xlsx_columns()
         keys = [key for key, _label in columns]
-        states = dict(
-            self.env["techdept.appraisal"]
-            ._fields["state"]
-            ._description_selection(self.env)
-        )
-        # The forms the user may read, in the order of their (readable) names.
-        appraisals = (
-            self.appraisal_ids.sudo()
-            .sorted(
-                lambda a: (
-                    a.department_id.name or "",
-                    not a.is_scored,
-                    -a.total_score,
-                    a.employee_id.name or "",
-                )
+        labels = self._techdept_xlsx_labels()
+        # The forms the user may read (then read as superuser, see
+        # _techdept_xlsx_row), in the order of their names; what the rows
+        # show is fetched once for all of them (only the fields shown: an
+        # employee has many more).
+        forms = self.appraisal_ids.sudo()
+        forms.fetch(["employee_id", "job_id", "department_id", "appraiser_id"])
+        forms.employee_id.fetch(["name"])
+        forms.job_id.fetch(["name"])
+        forms.department_id.fetch(["name"])
+        forms.appraiser_id.fetch(["name"])
+        appraisals = forms.sorted(
+            lambda a: (
+                a.department_id.name or "",
+                not a.is_scored,
+                -a.total_score,
+                a.employee_id.name or "",
             )
-            .with_env(self.env)
         )
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})
@@ -160,8 +205,14 @@ class TechdeptAppraisalPeriod(models.Model):
 
         header_row, first_row = 1, 2
         sheet.merge_range(0, 0, 0, len(keys) - 1, self._techdept_xlsx_title(), title)
-        rows = [self._techdept_xlsx_row(appraisal, states) for appraisal in appraisals]
+        points = self._techdept_xlsx_points(self.appraisal_ids)
+        rows = [
+            self._techdept_xlsx_row(appraisal, labels, points)
+            for appraisal in appraisals
+        ]
         widths = [self._techdept_xlsx_width(label) for _key, label in columns]
+        # Names, positions and states repeat from row to row.
+        width_of = functools.lru_cache(maxsize=None)(self._techdept_xlsx_width)
         for col, (_key, label) in enumerate(columns):
             sheet.write(header_row, col, label, bold)
         for row_index, row in enumerate(rows, start=first_row):
@@ -173,7 +224,7 @@ class TechdeptAppraisalPeriod(models.Model):
                     sheet.write_number(row_index, col, round(value, 2), number)
                 else:
                     sheet.write(row_index, col, value)
-                    widths[col] = max(widths[col], self._techdept_xlsx_width(value))
+                    widths[col] = max(widths[col], width_of(value))
         for col, width in enumerate(widths):
             sheet.set_column(col, col, max(width, 8) + 2)
 
@@ -204,7 +255,7 @@ class TechdeptAppraisalPeriod(models.Model):
                     round(average, 2) if values else "",
                 )
             elif key == "late" and rows:
-                yes = self.env._("Yes")
+                yes = labels["yes"]
                 late = sum(1 for row in rows if row["late"] == yes)
                 sheet.write_formula(
                     footer, col, f'=COUNTIF({cells},"{yes}")', bold_top, late
