@@ -1,7 +1,19 @@
+from markupsafe import escape
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from .techdept_guard import as_server, is_server
+from .techdept_lang import in_company_lang
+
+
+def _state_on(today, date_from, date_to):
+    """The state of a period from ``date_from`` to ``date_to`` on ``today``."""
+    if today < date_from:
+        return "planned"
+    if today > date_to:
+        return "done"
+    return "active"
 
 
 class TechdeptDelegation(models.Model):
@@ -50,6 +62,7 @@ class TechdeptDelegation(models.Model):
         "res.company",
         related="department_id.company_id",
         store=True,
+        precompute=True,
         index=True,
     )
     date_from = fields.Date(string="From", required=True, tracking=True)
@@ -251,7 +264,7 @@ class TechdeptDelegation(models.Model):
     def create(self, vals_list):
         delegations = super().create(vals_list)
         delegations._techdept_check_declarer()
-        delegations._techdept_sync()
+        delegations._techdept_sync(new=True)
         return delegations
 
     def write(self, vals):
@@ -272,33 +285,45 @@ class TechdeptDelegation(models.Model):
 
     def _techdept_expected_state(self, today):
         self.ensure_one()
-        if today < self.date_from:
-            return "planned"
-        if today > self.date_to:
-            return "done"
-        return "active"
+        return _state_on(today, self.date_from, self.date_to)
 
-    def _techdept_sync(self, today=None, restart=False):
+    def _techdept_sync(self, today=None, restart=False, new=False):
         """Bring each period's state in line with the calendar, moving the
         activities on the way. Idempotent: a period already in its expected
-        state is left alone, unless ``restart`` (its people changed)."""
+        state is left alone, unless ``restart`` (its people changed) or
+        ``new`` (just created, maybe in its state already: nothing moved
+        yet)."""
         today = today or fields.Date.context_today(self)
         starting = ending = self.browse()
         for delegation in self:
             expected = delegation._techdept_expected_state(today)
-            if delegation.state == "active" and (expected != "active" or restart):
+            if (
+                not new
+                and delegation.state == "active"
+                and (expected != "active" or restart)
+            ):
                 ending |= delegation
-            if expected == "active" and (delegation.state != "active" or restart):
+            if expected == "active" and (
+                delegation.state != "active" or restart or new
+            ):
                 starting |= delegation
             if delegation.state != expected:
                 as_server(delegation).state = expected
         ending._techdept_end()
         starting._techdept_start()
 
+    def _techdept_note(self, body):
+        """A note on the department's chatter, in the company's language
+        (``body``: a function of the environment). Logged: a note notifies
+        nobody, and a log skips the recipients' lookup."""
+        self.ensure_one()
+        department = in_company_lang(self.department_id.sudo())
+        department._message_log(body=escape(body(department.env)))
+
     def _techdept_start(self):
         for delegation in self:
             delegation._techdept_move_activities()
-            delegation.department_id.sudo()._techdept_post(
+            delegation._techdept_note(
                 lambda env, delegation=delegation: env._(
                     "%(deputy)s acts for %(employee)s from %(date_from)s to "
                     "%(date_to)s (%(origin)s).",
@@ -316,7 +341,7 @@ class TechdeptDelegation(models.Model):
     def _techdept_end(self):
         for delegation in self:
             delegation._techdept_restore_activities()
-            delegation.department_id.sudo()._techdept_post(
+            delegation._techdept_note(
                 lambda env, delegation=delegation: env._(
                     "%(employee)s is back: %(deputy)s no longer acts for him.",
                     employee=delegation.employee_id.name,
@@ -327,10 +352,7 @@ class TechdeptDelegation(models.Model):
     def _techdept_move_activities(self):
         self.ensure_one()
         absent_user = self.employee_id.user_id
-        acting_user = (
-            self.env["techdept.resolver"]._acting_employee(self.employee_id).user_id
-        )
-        if not absent_user or not acting_user or acting_user == absent_user:
+        if not absent_user:
             return
         activities = (
             self.env["mail.activity"]
@@ -342,6 +364,14 @@ class TechdeptDelegation(models.Model):
                 ]
             )
         )
+        # Who acts is asked only when there is something to move.
+        if not activities:
+            return
+        acting_user = (
+            self.env["techdept.resolver"]._acting_employee(self.employee_id).user_id
+        )
+        if not acting_user or acting_user == absent_user:
+            return
         activities.write({"user_id": acting_user.id, "techdept_delegation_id": self.id})
 
     def _techdept_restore_activities(self):
@@ -386,12 +416,19 @@ class TechdeptDelegation(models.Model):
         due._techdept_sync(today)
 
     @api.model
-    def _techdept_sync_from_leaves(self, leaves):
+    def _techdept_sync_from_leaves(self, leaves, fresh=False):
         """Create, update or remove the periods of these time off requests:
         a validated request of a department manager whose department has a
-        deputy gets one period per such department; any other state gets none."""
+        deputy gets one period per such department; any other state gets none.
+        ``fresh``: none of these requests has a period yet (just created, or
+        not validated until now)."""
         leaves = leaves.sudo()
-        existing = self.sudo().search([("leave_id", "in", leaves.ids)])
+        today = fields.Date.context_today(self)
+        existing = (
+            self.sudo().browse()
+            if fresh
+            else self.sudo().search([("leave_id", "in", leaves.ids)])
+        )
         validated = leaves.filtered(lambda leave: leave.state == "validate")
         existing.filtered(lambda d: d.leave_id not in validated).unlink()
         departments = (
@@ -426,15 +463,21 @@ class TechdeptDelegation(models.Model):
                     ):
                         current.write(values)
                 else:
-                    to_create.append(
-                        dict(
-                            values,
-                            employee_id=leave.employee_id.id,
-                            department_id=department.id,
-                            leave_id=leave.id,
-                            origin="leave",
-                            reason=leave.holiday_status_id.name,
-                        )
+                    new = dict(
+                        values,
+                        employee_id=leave.employee_id.id,
+                        department_id=department.id,
+                        leave_id=leave.id,
+                        origin="leave",
+                        reason=leave.holiday_status_id.name,
                     )
+                    # Created in its state: it is not written again.
+                    new["state"] = _state_on(
+                        today, leave.request_date_from, leave.request_date_to
+                    )
+                    to_create.append(new)
         if to_create:
-            self.sudo().create(to_create)
+            # Derived from the time off, whose follower and history they
+            # share: no creation note, follower or tracking of their own
+            # (the department's note says when they start).
+            self.sudo().with_context(tracking_disable=True).create(to_create)
