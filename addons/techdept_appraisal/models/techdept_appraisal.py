@@ -428,15 +428,17 @@ class TechdeptAppraisal(models.Model):
             raise UserError(
                 self.env._("No department has the technical department's function.")
             )
+        # Searched with what is read of them: one query, however many.
         employees = (
             self.env["hr.employee"]
             .sudo()
-            .search(
+            .search_fetch(
                 [
                     ("department_id", "child_of", technical.ids),
                     ("techdept_role", "in", list(APPRAISER_OF_ROLE)),
                     ("company_id", "=", period.company_id.id),
-                ]
+                ],
+                ["techdept_role", "job_id", "department_id"],
             )
         )
         template_of_job = self._template_of_job(employees.job_id)

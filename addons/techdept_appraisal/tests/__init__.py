@@ -11,3 +11,4 @@ from . import test_demo_language
 from . import test_routine_kpis
 from . import test_cycle
 from . import test_cockpit
+from . import test_scale
