@@ -13,7 +13,8 @@ from .common import TechdeptCrmCase
 # the same steps on the same data, with crm's demo data, counted with
 # cr.sql_log_count): 23 for one lead's stage write, 415 for 50 leads', 27 for
 # the kanban drag (web_save with the cards' fields), 28 for the pipeline
-# kanban (web_read_group and a web_search_read per column, 160 cards). The suite adds, whatever the number of leads:
+# kanban (web_read_group and a web_search_read per column, 160 cards). The
+# suite adds, whatever the number of leads:
 # the gate (1 query), the checklist to add (1, then its insertion), the
 # stage history (1), the to-dos of the new stage's items (one batch, with
 # their assignees' subscription and Odoo's per-activity checks); the pipeline
