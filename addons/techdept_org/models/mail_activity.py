@@ -43,6 +43,14 @@ class MailActivity(models.Model):
         users = self.filtered(lambda a: not a.techdept_delegation_id).user_id
         if not users:
             return
+        # A period in effect covers today: the day's map of the absent, read
+        # once per transaction, tells whether any assignee has one.
+        absences = self.env["techdept.resolver"]._absence_map(
+            fields.Date.context_today(self)
+        )
+        delegating = {absences.users.get(employee) for employee in absences.deputies}
+        if delegating.isdisjoint(users.ids):
+            return
         delegations = (
             self.env["techdept.delegation"]
             .sudo()

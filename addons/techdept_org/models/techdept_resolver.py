@@ -8,14 +8,16 @@ _MAP_KEY = "techdept.resolver.absences"
 class _AbsenceMap:
     """Who is away on a day and what the answers need to know about it."""
 
-    __slots__ = ("absent", "departments", "deputies", "home", "users")
+    __slots__ = ("absent", "departments", "deputies", "functions", "home", "users")
 
-    def __init__(self, deputies, absent, departments, home, users):
+    def __init__(self, deputies, absent, departments, home, users, functions):
         self.deputies = deputies  # {absent id: {department id: deputy id}}
         self.absent = absent  # {absent employee id}
         self.departments = departments  # {id: (parent id, manager id, active)}
         self.home = home  # {absent employee id: his department id}
         self.users = users  # {employee id: user id}, for those concerned
+        # {(function, company id): [active department ids]}
+        self.functions = functions
 
     def managed(self, employee_id):
         """The first active department ``employee_id`` manages, or None."""
@@ -72,30 +74,34 @@ class TechdeptResolver(models.AbstractModel):
         self.env["hr.leave"].flush_model(
             ["employee_id", "state", "request_date_from", "request_date_to"]
         )
-        self.env["hr.department"].flush_model(["parent_id", "manager_id", "active"])
+        self.env["hr.department"].flush_model(
+            ["parent_id", "manager_id", "active", "techdept_function", "company_id"]
+        )
         self.env["hr.employee"].flush_model(["department_id", "user_id"])
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT 'delegation', d.employee_id, d.deputy_id, d.department_id,
-                       deputy.user_id, d.date_from, d.id, TRUE
+                       deputy.user_id, d.date_from, d.id, TRUE, NULL::varchar, NULL::int
                   FROM techdept_delegation d
                   JOIN hr_employee deputy ON deputy.id = d.deputy_id
                  WHERE d.date_from <= %(date)s AND d.date_to >= %(date)s
                 UNION ALL
-                SELECT 'leave', l.employee_id, NULL, NULL, NULL, NULL, NULL, TRUE
+                SELECT 'leave', l.employee_id, NULL, NULL, NULL, NULL, NULL, TRUE,
+                       NULL, NULL
                   FROM hr_leave l
                  WHERE l.state = 'validate'
                    AND l.request_date_from <= %(date)s
                    AND l.request_date_to >= %(date)s
                 UNION ALL
                 SELECT 'department', dep.id, dep.parent_id, dep.manager_id,
-                       manager.user_id, NULL, NULL, dep.active
+                       manager.user_id, NULL, NULL, dep.active,
+                       dep.techdept_function, dep.company_id
                   FROM hr_department dep
                   LEFT JOIN hr_employee manager ON manager.id = dep.manager_id
                 UNION ALL
                 SELECT 'employee', e.id, e.department_id, NULL, e.user_id,
-                       NULL, NULL, TRUE
+                       NULL, NULL, TRUE, NULL, NULL
                   FROM hr_employee e
                  WHERE e.id IN (
                         SELECT employee_id FROM techdept_delegation
@@ -111,6 +117,7 @@ class TechdeptResolver(models.AbstractModel):
         )
         deputies = {}
         departments = {}
+        functions = {}
         users = {}
         absent = set()
         delegations = sorted(
@@ -128,17 +135,22 @@ class TechdeptResolver(models.AbstractModel):
             deputies.setdefault(employee_id, {}).setdefault(department_id, deputy_id)
             absent.add(employee_id)
             users[deputy_id] = user_id
-        for kind, first, second, third, user_id, _date, _id, active in rows:
+        for kind, first, second, third, user_id, _date, _id, active, *rest in rows:
             if kind == "leave":
                 absent.add(first)
             elif kind == "department":
                 departments[first] = (second, third, active)
                 if third:
                     users[third] = user_id
+                function, company_id = rest
+                if function and active:
+                    functions.setdefault((function, company_id), []).append(first)
             elif kind == "employee":
                 users[first] = user_id
         home = {row[1]: row[2] for row in rows if row[0] == "employee"}
-        result = data[key] = _AbsenceMap(deputies, absent, departments, home, users)
+        result = data[key] = _AbsenceMap(
+            deputies, absent, departments, home, users, functions
+        )
         return result
 
     @api.model
@@ -247,10 +259,47 @@ class TechdeptResolver(models.AbstractModel):
     def _function_manager(self, function, date=None, company=None):
         """Whoever acts on ``date`` for the manager of the department that
         holds the policy ``function`` (see hr.department.techdept_function)."""
+        acting = self._function_acting_id(function, date, company)
+        if acting is not False:
+            return self.env["hr.employee"].browse(acting or ())
         department = self._function_department(function, company)
         if not department:
             return self.env["hr.employee"]
         return self._acting_managers(department, date)[department]
+
+    @api.model
+    def _function_manager_user(self, function, date=None, company=None):
+        """The user of ``_function_manager``; no query once the day's map
+        is read, when one department holds ``function``."""
+        acting = self._function_acting_id(function, date, company)
+        if acting is False:
+            return self._function_manager(function, date, company).user_id
+        date = date or fields.Date.context_today(self)
+        user_id = self._absence_map(date).users.get(acting)
+        return self.env["res.users"].browse(user_id or ())
+
+    @api.model
+    def _function_acting_id(self, function, date=None, company=None):
+        """The id of the employee acting for the manager of the one
+        department holding ``function`` (None without a manager), from the
+        map of the day; False when no department or several hold it."""
+        company = company or self.env.company
+        date = date or fields.Date.context_today(self)
+        absences = self._absence_map(date)
+        departments = absences.functions.get((function, company.id), [])
+        if len(departments) != 1:
+            return False
+        # A department without a manager answers with its parent's.
+        department, seen = departments[0], set()
+        parent, manager, _active = absences.departments[department]
+        while not manager and parent and parent not in seen:
+            seen.add(parent)
+            parent, manager, _active = absences.departments.get(
+                parent, (None, None, True)
+            )
+        if not manager:
+            return None
+        return self._acting_id(manager, absences)
 
     @api.model
     def _function_holder(self, function, company=None):

@@ -140,6 +140,22 @@ class TestResolver(TechdeptOrgCase):
         self.assertEqual(result[self.dept_implementation], self.emp_b)
         self.assertEqual(result[self.dept_technical], self.emp_director)
 
+    def test_function_manager_user_from_the_map(self):
+        self.assertEqual(self.resolver._function_manager_user("om"), self.user_a)
+        self._leave(self.emp_a, MONDAY, MONDAY)
+        self.env.invalidate_all()
+        # The day's map answers, departments included: one query.
+        with self.assertQueryCount(__system__=1):
+            user = self.resolver._function_manager_user("om")
+        self.assertEqual(user, self.user_b)
+        self.assertEqual(self.resolver._function_manager("om"), self.emp_b)
+        # A department without a manager answers with its parent's.
+        self.dept_om.manager_id = False
+        self.assertEqual(self.resolver._function_manager("om"), self.emp_director)
+        self.assertEqual(
+            self.resolver._function_manager_user("om"), self.emp_director.user_id
+        )
+
     def test_line_manager_extension_points(self):
         self.emp_engineer._techdept_set_line_manager(self.emp_b, "Project X")
         self.assertEqual(self.emp_engineer.parent_id, self.emp_b)
