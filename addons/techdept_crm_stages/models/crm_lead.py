@@ -21,6 +21,9 @@ _SERVER_FIELDS = {
 }
 # Raised by the force wizard once it checked who forces and why.
 FORCE_FLAG = "techdept_force_stage"
+# Raised by the server while it creates the to-dos of the checklist, whose
+# assignees' partners it has read already.
+TODO_FLAG = "techdept_checklist_todos"
 
 
 class CrmLead(models.Model):
@@ -232,10 +235,14 @@ class CrmLead(models.Model):
             )
         )
         origins = {lead: lead.stage_id for lead in backward}
-        if stage:
-            (moving - backward)._techdept_check_gate(stage)
+        # The gate and the items the leads get, in one query before the move.
+        to_create = None
+        if stage and moving:
+            gated = self.browse() if self._techdept_gate_forced() else moving - backward
+            to_create = moving._techdept_plan_move(stage, gated)
         result = super().write(vals)
-        moving._techdept_sync_items()
+        if to_create is not None:
+            moving._techdept_create_items(to_create)
         self.env["techdept.lead.stage.entry"]._techdept_record(
             moving, forced=self._techdept_stage_forced()
         )
@@ -252,6 +259,22 @@ class CrmLead(models.Model):
                 ),
             )
         return result
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """The assignees of the checklist's to-dos follow the lead as Odoo
+        has them follow (active partners; customers with the public subtypes
+        only), their partners checked from what the server read already
+        rather than searched again."""
+        if not partner_ids or not has_server_flag(self.env, TODO_FLAG):
+            return super().message_subscribe(partner_ids, subtype_ids)
+        self.check_access("write")
+        partners = self.env["res.partner"].sudo().browse(partner_ids)
+        partners = partners.filtered("active")
+        return self._message_subscribe(
+            partners.ids,
+            subtype_ids,
+            customer_ids=partners.filtered("partner_share").ids,
+        )
 
     def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
         """The presales engineer follows the leads he supports from his
@@ -283,9 +306,18 @@ class CrmLead(models.Model):
         whatever the number of leads and items."""
         if not self or self._techdept_gate_forced():
             return
+        self.browse()._techdept_plan_move(stage, self)
+
+    def _techdept_plan_move(self, stage, gated):
+        """Check the gate for the leads ``gated`` moving forward to
+        ``stage`` (see ``_techdept_check_gate``), and return the items these
+        leads lack once in ``stage``: [{"lead_id", "item_id"}], in the order
+        of the stages and items. One query for both."""
         # The leads' stages as the ORM holds them: the move is not flushed yet.
         self.env["crm.stage"].flush_model(["sequence"])
-        self.env["techdept.stage.item"].flush_model(["stage_id", "blocking", "active"])
+        self.env["techdept.stage.item"].flush_model(
+            ["stage_id", "blocking", "active", "sequence"]
+        )
         self.env["techdept.lead.item"].flush_model(
             ["lead_id", "item_id", "is_complete"]
         )
@@ -293,8 +325,8 @@ class CrmLead(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            SELECT moved.lead_id, item.id
-              FROM unnest(%(leads)s::int[], %(stages)s::int[])
+            SELECT TRUE, moved.lead_id, item.id, NULL::int, NULL::int
+              FROM unnest(%(gated)s::int[], %(stages)s::int[])
                    AS moved(lead_id, stage_id)
               CROSS JOIN (SELECT sequence, id FROM crm_stage
                            ORDER BY sequence, id LIMIT 1) AS first
@@ -311,17 +343,37 @@ class CrmLead(models.Model):
                        COALESCE(start.id, first.id))
                AND (crossed.sequence, crossed.id) < (target.sequence, target.id)
                AND line.is_complete IS NOT TRUE
+            UNION ALL
+            SELECT FALSE, lead.lead_id, item.id, stage.sequence, item.sequence
+              FROM unnest(%(leads)s::int[]) AS lead(lead_id)
+              JOIN crm_stage AS reached ON reached.id = %(target)s
+              JOIN techdept_stage_item AS item ON item.active
+              JOIN crm_stage AS stage ON stage.id = item.stage_id
+             WHERE (stage.sequence, stage.id) <= (reached.sequence, reached.id)
+               AND NOT EXISTS (
+                   SELECT FROM techdept_lead_item AS line
+                    WHERE line.lead_id = lead.lead_id AND line.item_id = item.id)
             """,
+                gated=gated.ids,
+                stages=[lead.stage_id.id or None for lead in gated],
                 leads=self.ids,
-                stages=[lead.stage_id.id or None for lead in self],
                 target=stage.id,
             )
         )
-        missing = {}
-        for lead_id, item_id in self.env.cr.fetchall():
-            missing.setdefault(lead_id, set()).add(item_id)
+        missing, to_create = {}, []
+        for is_gate, lead_id, item_id, *order in self.env.cr.fetchall():
+            if is_gate:
+                missing.setdefault(lead_id, set()).add(item_id)
+            else:
+                to_create.append((lead_id, order, item_id))
         if missing:
-            self._techdept_refuse_gate(stage, missing)
+            gated._techdept_refuse_gate(stage, missing)
+        position = {lead_id: index for index, lead_id in enumerate(self.ids)}
+        to_create.sort(key=lambda row: (position[row[0]], *row[1], row[2]))
+        return [
+            {"lead_id": lead_id, "item_id": item_id}
+            for lead_id, _order, item_id in to_create
+        ]
 
     def _techdept_refuse_gate(self, stage, missing):
         """Say which items each lead lacks: ``missing`` maps lead ids to the
@@ -418,37 +470,14 @@ class CrmLead(models.Model):
     def _techdept_sync_items(self):
         """Give each lead the items of its stage and of the stages before it,
         and a to-do to whoever must deliver the current stage's items."""
-        leads = self.filtered("stage_id")
-        if not leads:
-            return
-        self.env["crm.stage"].flush_model(["sequence"])
-        self.env["techdept.stage.item"].flush_model(["stage_id", "active"])
-        self.env["techdept.lead.item"].flush_model(["lead_id", "item_id"])
-        # The leads' stages as the ORM holds them: the move is not flushed yet.
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT lead.lead_id, item.id
-              FROM unnest(%(leads)s::int[], %(stages)s::int[])
-                   AS lead(lead_id, stage_id)
-              JOIN crm_stage AS reached ON reached.id = lead.stage_id
-              JOIN techdept_stage_item AS item ON item.active
-              JOIN crm_stage AS stage ON stage.id = item.stage_id
-             WHERE (stage.sequence, stage.id) <= (reached.sequence, reached.id)
-               AND NOT EXISTS (
-                   SELECT FROM techdept_lead_item AS line
-                    WHERE line.lead_id = lead.lead_id AND line.item_id = item.id)
-             ORDER BY array_position(%(leads)s::int[], lead.lead_id),
-                      stage.sequence, item.sequence, item.id
-            """,
-                leads=leads.ids,
-                stages=[lead.stage_id.id for lead in leads],
-            )
-        )
-        to_create = [
-            {"lead_id": lead_id, "item_id": item_id}
-            for lead_id, item_id in self.env.cr.fetchall()
-        ]
+        to_create = []
+        for stage, leads in self.filtered("stage_id").grouped("stage_id").items():
+            to_create += leads._techdept_plan_move(stage, self.browse())
+        self._techdept_create_items(to_create)
+
+    def _techdept_create_items(self, to_create):
+        """Create the items ``to_create`` (see ``_techdept_plan_move``) and
+        the to-dos of those of the leads' current stage."""
         if not to_create:
             return
         # The server's rows: no creation message, follower nor tracking each.

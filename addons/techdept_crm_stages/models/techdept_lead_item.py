@@ -2,11 +2,16 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.techdept_org.exceptions import ApprovalRefusal
-from odoo.addons.techdept_org.models.techdept_guard import join_names
+from odoo.addons.techdept_org.models.techdept_guard import (
+    join_names,
+    with_server_flag,
+)
 from odoo.addons.techdept_org.models.techdept_lang import (
     in_company_lang,
     user_lang,
 )
+
+from .crm_lead import TODO_FLAG
 
 LEAD_ITEM_STATES = [
     ("waiting", "Waiting"),
@@ -239,7 +244,7 @@ class TechdeptLeadItem(models.Model):
 
         def manager(function):
             if function not in managers:
-                managers[function] = resolver._function_manager(function).user_id
+                managers[function] = resolver._function_manager_user(function)
             return managers[function]
 
         result = {}
@@ -303,7 +308,8 @@ class TechdeptLeadItem(models.Model):
                     }
                 )
                 owners.append(line_lang.id)
-        Activity = self.env["mail.activity"].sudo()
+        # Their partners are read: no search of them again to subscribe them.
+        Activity = with_server_flag(self.env["mail.activity"].sudo(), TODO_FLAG)
         if not notify:
             Activity = Activity.with_context(mail_activity_quick_update=True)
         activities = Activity.create(vals_list)
