@@ -5,7 +5,8 @@
 #   scripts/benchmark.sh [--reuse] [--quick] [--rows a,b] [--runs N] [--no-fail]
 #                        [--core-db NAME] [--suite-db NAME] [--port PORT] [--demo]
 #
-# --reuse      keep the two databases (and their data) of an earlier run
+# --reuse      keep the two databases (and their data) of an earlier run; the
+#              suite's addons are updated on its database first
 # --quick      small data, for a smoke run (its figures mean little)
 # --rows       only these rows (scripts/benchmark.py rows lists them)
 # --runs       runs per row, the time is their median (default 3)
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
         --suite-db) SUITE_DB=$2; shift ;;
         --port) PORT=$2; shift ;;
         --demo) DEMO=() ;;
-        -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
     shift
@@ -107,6 +108,13 @@ install_db() {
         || die "installation on $db failed (see $OUT/$db-install.log)"
 }
 install_db "$CORE_DB" "$CORE_MODULES"
+if [ "$REUSE" = 1 ] && psql -d "$SUITE_DB" -tAc "SELECT 1" >/dev/null 2>&1; then
+    # The suite's code may have changed since: its database follows it.
+    say "Updating the suite's addons on $SUITE_DB"
+    odoo_bin -d "$SUITE_DB" -u "$(suite_addons)" --stop-after-init --http-port "$PORT" \
+        --logfile "$OUT/$SUITE_DB-update.log" --log-level warn \
+        || die "updating the suite on $SUITE_DB failed (see $OUT/$SUITE_DB-update.log)"
+fi
 install_db "$SUITE_DB" "$SUITE_MODULES"
 
 # One side after the other: the timings must not share the machine.
