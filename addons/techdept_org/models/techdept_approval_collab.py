@@ -1473,23 +1473,13 @@ class TechdeptDocument(models.Model):
     _inherit = "techdept.document"
 
     @api.model
-    def _techdept_access_domain(self, operation="read"):
-        domain = super()._techdept_access_domain(operation)
+    def _techdept_access_domain(self, operation="read", res_ids=None):
+        domain = super()._techdept_access_domain(operation, res_ids=res_ids)
         if operation != "read":
             return domain
         # As a subquery of the server's: the steps' own access domain reads
         # the documents.
-        uid = self.env.uid
-        copied = (
-            self.env["techdept.approval.line"]
-            .sudo()
-            ._search(
-                [
-                    ("res_model", "=", self._name),
-                    "|",
-                    ("cc_user_ids", "in", [uid]),
-                    ("chain_cc_user_ids", "in", [uid]),
-                ]
-            )
+        copied = self._techdept_line_res_ids(
+            ["cc_user_ids", "chain_cc_user_ids"], [self.env.uid], res_ids
         )
-        return expression.OR([domain, [("id", "in", copied.subselect("res_id"))]])
+        return expression.OR([domain, [("id", "in", copied)]])

@@ -934,7 +934,8 @@ class TechdeptApprovalMixin(models.AbstractModel):
         self._approval_close_activities(
             line, decided_by=holder or user, keep_others=not done
         )
-        self._techdept_post(approved, subtype_xmlid="mail.mt_note")
+        if not done or following:
+            self._techdept_post(approved, subtype_xmlid="mail.mt_note")
         if not done:
             line.write(values)
             return
@@ -943,34 +944,36 @@ class TechdeptApprovalMixin(models.AbstractModel):
             self._approval_open(following, next_approvers)
             return
         self._approval_write({"approval_state": "approved"})
+        # The last step's decision and the outcome: one message, to the
+        # submitter.
         self._techdept_post(
-            lambda env: env._("Approved."),
+            lambda env: Markup("%s %s") % (approved(env), env._("Approved.")),
             partner_ids=line.submitted_by_id.partner_id.ids,
             subtype_xmlid="mail.mt_comment",
         )
         self._on_approval_done()
 
     def _approval_close_activities(self, lines, decided_by=None, keep_others=False):
-        """Close the to-dos of ``lines``: the one of the approver who decided
-        (``decided_by``, himself or through his deputy) is done; those of a
-        step nobody else needs to decide any more are removed, unless
-        ``keep_others`` (the other approvers of an "all" step still must)."""
+        """Remove the to-dos of ``lines``: the one of the approver who decided
+        (``decided_by``, himself or through his deputy), and those of a step
+        nobody else needs to decide any more, unless ``keep_others`` (the
+        other approvers of an "all" step still must). The decision's own
+        message says who decided: a "done" message per to-do would repeat
+        it."""
         activities = (
             self.env["mail.activity"]
             .sudo()
             .search([("techdept_approval_line_id", "in", lines.ids)])
         )
-        decided = activities.filtered(
-            lambda a: (
-                decided_by
-                and (a.techdept_delegation_id.employee_id.user_id or a.user_id)
-                == decided_by
+        if keep_others:
+            activities = activities.filtered(
+                lambda a: (
+                    decided_by
+                    and (a.techdept_delegation_id.employee_id.user_id or a.user_id)
+                    == decided_by
+                )
             )
-        )
-        if decided:
-            decided.action_feedback(feedback=in_company_lang(self).env._("Reviewed."))
-        if not keep_others:
-            (activities - decided).unlink()
+        activities.unlink()
 
     # Freezing: a record in review or approved, and its parts, do not change
 

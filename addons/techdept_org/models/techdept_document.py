@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from ..exceptions import ApprovalRefusal
 from .techdept_guard import as_server
@@ -200,12 +201,13 @@ class TechdeptDocument(models.Model):
     # Access follows the record the document belongs to
 
     @api.model
-    def _techdept_access_domain(self, operation="read"):
+    def _techdept_access_domain(self, operation="read", res_ids=None):
         """Documents the current user may ``operation``: a domain built from
         subqueries, so listing them costs one query. Reading: the documents
         of records he may read, those he reviews, and the knowledge bases;
         changing, creating or deleting: the documents of records he may
-        contribute to (see ``_techdept_origin_query``)."""
+        contribute to (see ``_techdept_origin_query``). ``res_ids`` narrows
+        the subqueries to the documents being checked."""
         user = self.env.user
         director = user.has_group("techdept_org.group_director") or (
             operation == "read" and user.has_group("techdept_org.group_gm_office")
@@ -232,21 +234,11 @@ class TechdeptDocument(models.Model):
             ]
         parts = [standalone]
         if operation == "read":
-            reviewed = (
-                self.env["techdept.approval.line"]
-                .sudo()
-                ._search(
-                    [
-                        ("res_model", "=", self._name),
-                        (
-                            "approver_ids",
-                            "in",
-                            self.env["techdept.approval.line"]._acting_for_users().ids,
-                        ),
-                    ]
-                )
+            reviewers = self.env["techdept.approval.line"]._acting_for_users()
+            reviewed = self._techdept_line_res_ids(
+                ["approver_ids"], reviewers.ids, res_ids
             )
-            parts.append([("id", "in", reviewed.subselect("res_id"))])
+            parts.append([("id", "in", reviewed)])
             if (
                 user.has_group("techdept_org.group_engineer")
                 or user.has_group("techdept_org.group_gm_office")
@@ -255,9 +247,10 @@ class TechdeptDocument(models.Model):
                 parts.append(
                     [("archive_date", "!=", False), ("knowledge_base", "!=", False)]
                 )
-        models_used = self.sudo()._read_group(
-            [("res_model", "!=", False)], ["res_model"]
-        )
+        used_domain = [("res_model", "!=", False)]
+        if res_ids is not None:
+            used_domain.append(("id", "in", list(res_ids)))
+        models_used = self.sudo()._read_group(used_domain, ["res_model"])
         for (model,) in models_used:
             if model not in self.env:
                 continue
@@ -265,6 +258,38 @@ class TechdeptDocument(models.Model):
             if query is not None:
                 parts.append([("res_model", "=", model), ("res_id", "in", query)])
         return expression.OR(parts)
+
+    @api.model
+    def _techdept_line_res_ids(self, field_names, user_ids, res_ids=None):
+        """The ids of this model's records with an approval line whose users
+        ``field_names`` (many2many fields of the line) hold one of
+        ``user_ids``, as a subquery read from the relation tables by user:
+        its cost follows the user's own lines, where a filter over every
+        line makes PostgreSQL scan them all (and compile the plan) on each
+        access check. ``res_ids`` narrows it to the records being checked."""
+        Line = self.env["techdept.approval.line"]
+        Line.flush_model(["res_model", "res_id", *field_names])
+        narrow = (
+            SQL(" AND line.res_id IN %s", tuple(res_ids) or (None,))
+            if res_ids is not None
+            else SQL()
+        )
+        selects = [
+            SQL(
+                "SELECT line.res_id FROM %(rel)s rel"
+                " JOIN techdept_approval_line line ON line.id = rel.%(line)s"
+                " WHERE rel.%(user)s IN %(users)s AND line.res_model = %(model)s"
+                "%(narrow)s",
+                rel=SQL.identifier(Line._fields[name].relation),
+                line=SQL.identifier(Line._fields[name].column1),
+                user=SQL.identifier(Line._fields[name].column2),
+                users=tuple(user_ids) or (None,),
+                model=self._name,
+                narrow=narrow,
+            )
+            for name in field_names
+        ]
+        return SQL("(%s)", SQL(" UNION ALL ").join(selects))
 
     @api.model
     def _techdept_origin_query(self, model, operation):
@@ -292,7 +317,10 @@ class TechdeptDocument(models.Model):
             return result
         allowed = self.sudo().search(
             expression.AND(
-                [[("id", "in", self.ids)], self._techdept_access_domain(operation)]
+                [
+                    [("id", "in", self.ids)],
+                    self._techdept_access_domain(operation, res_ids=self.ids),
+                ]
             )
         )
         forbidden = self - allowed.with_env(self.env)
@@ -375,7 +403,10 @@ class TechdeptDocument(models.Model):
         documents belong to (as he must to change them)."""
         allowed = self.sudo().search(
             expression.AND(
-                [[("id", "in", self.ids)], self._techdept_access_domain("write")]
+                [
+                    [("id", "in", self.ids)],
+                    self._techdept_access_domain("write", res_ids=self.ids),
+                ]
             )
         )
         forbidden = self - allowed

@@ -16,7 +16,7 @@ MY_APPROVALS_QUERIES = 3
 # data names a robot on the technical department), the copied people, the
 # next line's approvers and the to-dos written in each approver's language
 # included.
-STEP_QUERIES = 79
+STEP_QUERIES = 71
 
 
 @tagged("post_install", "-at_install")
@@ -436,7 +436,9 @@ class TestApprovalEngine(TechdeptOrgCase):
             lambda m: m.subtype_id == self.env.ref("mail.mt_activities")
         )
 
-    def test_undecided_todos_are_removed_not_done(self):
+    def test_decided_todos_are_removed_without_a_done_message(self):
+        """A decision removes the step's to-dos: the decision's own message
+        names who decided, a "done" message per to-do would repeat it."""
         other = new_test_user(self.env, login="td_third", groups="base.group_user")
         self.chain.step_ids[0].write(
             {
@@ -452,19 +454,26 @@ class TestApprovalEngine(TechdeptOrgCase):
         record.action_approval_cancel()
         self.assertFalse(self._todo_users(record))
         self.assertFalse(self._done_activity_messages(record))
-        # Rejected: the one who decided has his to-do done, the other's goes.
+        # Rejected: both to-dos go, the rejection names its author.
         record.action_approval_submit()
+        before = record.message_ids
         record.with_user(self.user_director)._approval_reject("No budget")
         self.assertFalse(self._todo_users(record))
-        done = self._done_activity_messages(record)
-        self.assertEqual(len(done), 1)
-        self.assertEqual(done.author_id, self.user_director.partner_id)
-        # Approved by one of "any": the other's to-do is removed, not done.
+        self.assertFalse(self._done_activity_messages(record))
+        decision = record.message_ids - before
+        self.assertEqual(len(decision), 1)
+        self.assertEqual(decision.author_id, self.user_director.partner_id)
+        self.assertIn("No budget", decision.body)
+        # Approved by one of "any": both to-dos go, the next step's comes.
         record.action_approval_submit()
+        before = record.message_ids
         record.with_user(other).action_approval_approve()
-        done = self._done_activity_messages(record) - done
-        self.assertEqual(len(done), 1)
-        self.assertEqual(done.author_id, other.partner_id)
+        self.assertFalse(self._done_activity_messages(record))
+        decision = (record.message_ids - before).filtered(
+            lambda m: m.message_type != "user_notification"
+        )
+        self.assertEqual(len(decision), 1)
+        self.assertEqual(decision.author_id, other.partner_id)
         self.assertEqual(self._todo_users(record), self.user_sales)
 
     def test_a_step_decided_meanwhile_is_not_decided_again(self):
