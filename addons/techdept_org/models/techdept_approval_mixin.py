@@ -792,9 +792,10 @@ class TechdeptApprovalMixin(models.AbstractModel):
     @api.model
     def _approval_give_todos_many(self, todos):
         """Create the to-dos ``todos``: (record, line, user, deadline), each
-        summary in its assignee's language. One to-do notifies its assignee
-        as Odoo does; many at once (a batch submitted) send each assignee one
-        notice listing them."""
+        summary in its assignee's language. Without Odoo's "assigned to you"
+        notice per to-do: the assignee sees it live in his activity menu and
+        its counter. An assignee given several at once (a batch submitted)
+        gets one notice listing them."""
         if not todos:
             return self.env["mail.activity"]
         # The id alone, from the cached xmlid: no query.
@@ -824,11 +825,11 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 }
             )
         Activity = as_server(self.env["mail.activity"].sudo())
-        if len(values) == 1 or len({record for record, *_rest in todos}) == 1:
-            return Activity.create(values)
         activities = Activity.with_context(mail_activity_quick_update=True).create(
             values
         )
+        if len({record for record, *_rest in todos}) == 1:
+            return activities
         # Grouped by assignee once created: a delegation may have moved some.
         by_user = {}
         for (record, *_rest), activity in zip(todos, activities, strict=True):
@@ -837,7 +838,6 @@ class TechdeptApprovalMixin(models.AbstractModel):
             if user == self.env.user:
                 continue
             if len(pairs) == 1:
-                pairs[0][1].action_notify()
                 continue
             if user not in langs:
                 langs[user] = user_lang(user)

@@ -352,8 +352,10 @@ class TechdeptDocument(models.Model):
         return self.type_id.chain_id
 
     def _approval_check_submit(self):
+        # Whether a file is attached, read as the server: the submitter's
+        # right to change the documents is checked already.
         for document in self:
-            if not document.attachment_ids:
+            if not document.sudo().attachment_ids:
                 raise ApprovalRefusal(
                     self.env._(
                         "Attach the file of %(document)s before submitting it.",

@@ -15,13 +15,13 @@ from .common import TechdeptOrgCase
 # Approving a step (the next step opening) and submitting one record stay
 # above the 30, 40 and 25 aimed at: the access check of the record, the
 # state's tracking message, the decision's own message, the next approver's
-# to-do with Odoo's notice of it and the robot's notice are each a few
-# queries of Odoo's mail; a decision removes the to-dos without a "done"
-# message.
-APPROVE_QUERIES = 72  # one step of one approver, the next step opening
-APPROVE_GROUP_QUERIES = 58  # one step open to a group of 50
-SUBMIT_ONE_QUERIES = 70
-SUBMIT_FIFTY_QUERIES = 204
+# to-do (its follower subscription included) and the robot's notice are each
+# a few queries of Odoo's mail; the engine's to-dos send no "assigned to
+# you" notice and a decision removes them without a "done" message.
+APPROVE_QUERIES = 58  # one step of one approver, the next step opening
+APPROVE_GROUP_QUERIES = 45  # one step open to a group of 50
+SUBMIT_ONE_QUERIES = 56
+SUBMIT_FIFTY_QUERIES = 208
 SUBMIT_FIFTY_GROUP_QUERIES = 194  # 50 records, first step open to 50 users
 MY_APPROVALS_QUERIES = 3  # also for a deputy acting for an absent holder
 GROUP_SIZE = 50

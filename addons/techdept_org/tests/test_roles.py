@@ -137,9 +137,11 @@ class TestRoleDefaults(TechdeptOrgCase):
 
     def test_notices_reach_the_inbox_without_a_mail_server(self):
         document = self._document()
+        other = self._document("Other report")
         Mail = self.env["mail.mail"].sudo()
         before = Mail.search([])
-        document.with_user(self.user_engineer).action_approval_submit()
+        # Submitted together: the approver gets one notice listing both.
+        (document | other).with_user(self.user_engineer).action_approval_submit()
         document.with_user(self.user_a).action_approval_approve()
 
         def notifications(user):
@@ -151,7 +153,8 @@ class TestRoleDefaults(TechdeptOrgCase):
                 ]
             )
 
-        # The approver's to-do and the submitter's decision, in their inbox.
+        # The approver's notice of his to-dos and the submitter's decision, in
+        # their inbox.
         for user in (self.user_a, self.user_engineer):
             self.assertTrue(notifications(user), user.login)
             self.assertEqual(
