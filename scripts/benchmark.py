@@ -240,6 +240,11 @@ class Bench:
             .search([("login", "=", login)])
         )
 
+    def as_user(self, user):
+        """The environment of ``user``'s requests as the web client sends
+        them: his language and time zone in the context."""
+        return self.env(user=user, context={"lang": user.lang, "tz": user.tz})
+
     def reset_env(self):
         self.env.invalidate_all()
         self.env.transaction.clear()
@@ -845,7 +850,7 @@ class Bench:
         salesman = self.user("bench_salesman")
         target = self._pipeline_stages()[2]
         ids = self._moving_leads(count).ids
-        Lead = self.env(user=salesman)["crm.lead"]
+        Lead = self.as_user(salesman)["crm.lead"]
         return self.measure(
             None, lambda _p: Lead.browse(ids).write({"stage_id": target.id})
         )
@@ -853,7 +858,7 @@ class Bench:
     def row_kanban_drag(self):
         salesman = self.user("bench_salesman")
         target = self._pipeline_stages()[2]
-        Lead = self.env(user=salesman)["crm.lead"]
+        Lead = self.as_user(salesman)["crm.lead"]
         spec, _arch = self._kanban_spec(Lead)
         lead_id = self._moving_leads(1).id
         return self.measure(
@@ -863,7 +868,7 @@ class Bench:
 
     def row_kanban_load(self):
         salesman = self.user("bench_salesman")
-        Lead = self.env(user=salesman)["crm.lead"]
+        Lead = self.as_user(salesman)["crm.lead"]
         spec, arch = self._kanban_spec(Lead)
         domain = [("type", "=", "opportunity"), ("user_id", "=", salesman.id)]
         progressbar = arch.find(".//progressbar")
@@ -904,7 +909,7 @@ class Bench:
 
     def _my_approvals(self, login):
         user = self.user(login)
-        env = self.env(user=user)
+        env = self.as_user(user)
         if self.suite:
             # The list of My Approvals: its action's filter, can_review.
             def search(_p):
@@ -928,7 +933,7 @@ class Bench:
 
     def row_approval_counter(self):
         user = self.user("bench_approver")
-        env = self.env(user=user)
+        env = self.as_user(user)
         if self.suite:
             return self.measure(
                 None,
@@ -950,7 +955,7 @@ class Bench:
 
     def _approve(self, name, user):
         doc_id = self._doc(name).id
-        env = self.env(user=user)
+        env = self.as_user(user)
         if self.suite:
             return self.measure(
                 None,
@@ -975,7 +980,7 @@ class Bench:
         model = "techdept.document" if self.suite else "bench.tier.document"
         ids = self.env[model].search([("name", "in", names)]).ids
         assert len(ids) == len(names), names
-        env = self.env(user=self.user("bench_submitter"))
+        env = self.as_user(self.user("bench_submitter"))
         if self.suite:
             return self.measure(
                 None, lambda _p: env[model].browse(ids).action_approval_submit()
@@ -1007,7 +1012,7 @@ class Bench:
                 .id
             )
 
-        env = self.env(user=hr)
+        env = self.as_user(hr)
 
         def validate(leave_id):
             leave = env["hr.leave"].browse(leave_id)
@@ -1041,7 +1046,7 @@ class Bench:
                 .id
             )
 
-        env = self.env(user=director)
+        env = self.as_user(director)
 
         def generate(period_id):
             period = env["techdept.appraisal.period"].browse(period_id)
@@ -1066,7 +1071,7 @@ class Bench:
             return {"na": "no appraisal sheet in core"}
         director = self.user("bench_director")
         engineers = self._engineers()[: self.sizes["xlsx_rows"]]
-        env = self.env(user=director)
+        env = self.as_user(director)
         self.cr.execute("SAVEPOINT benchmark_xlsx")
         try:
             self.sql(
