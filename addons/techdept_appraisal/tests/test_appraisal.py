@@ -6,13 +6,31 @@ from psycopg2 import IntegrityError
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from odoo.addons.techdept_org.tests.common import techdept_person
 
 # Measured on Odoo 18.0 for 60 employees (about 70 with the tests' own), with
 # their sheets of goals and self-assessment and the templates' seven items: 79.
 GENERATION_QUERIES = 80
+
+
+def clear_fixed_months(env):
+    """The tests work on fixed months of 2026 and 2027, under a frozen
+    clock; the demo's months follow the day it was installed and may be the
+    same ones. Within the test's transaction, the demo's months move a
+    century back, out of their way."""
+    env["techdept.appraisal.period"].flush_model()
+    env.cr.execute(
+        SQL(
+            "UPDATE techdept_appraisal_period"
+            " SET date_from = date_from - interval '100 years',"
+            " date_to = date_to - interval '100 years'"
+            " WHERE date_from >= %s",
+            date(2026, 1, 1),
+        )
+    )
+    env.invalidate_all()
 
 
 class AppraisalCase(TransactionCase):
@@ -23,6 +41,7 @@ class AppraisalCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        clear_fixed_months(cls.env)
         cls.env["hr.employee"].search([("techdept_role", "!=", False)]).job_id = False
         cls.env["techdept.delegation"].search([]).unlink()
         # The month scored by the appraisers alone (the demo asks every

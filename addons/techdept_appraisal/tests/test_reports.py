@@ -19,6 +19,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.techdept_org.tests.common import techdept_person
 
+from .test_appraisal import clear_fixed_months
+
 REPORT = "techdept_appraisal.report_appraisal"
 
 
@@ -27,6 +29,7 @@ class AppraisalReportData:
 
     @classmethod
     def _setup_report_data(cls):
+        clear_fixed_months(cls.env)
         cls.env["hr.employee"].search([("techdept_role", "!=", False)]).job_id = False
         cls.env["techdept.delegation"].search([]).unlink()
         # Scored by the appraisers alone (the demo asks for self-assessment).

@@ -10,6 +10,8 @@ from odoo.tools import float_compare
 
 from odoo.addons.techdept_org.tests.common import techdept_person
 
+from .test_appraisal import clear_fixed_months
+
 MIGRATION = (
     pathlib.Path(__file__).parent.parent
     / "migrations"
@@ -27,6 +29,7 @@ class TestRoutineKpis(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        clear_fixed_months(cls.env)
         cls.env["hr.employee"].search([("techdept_role", "!=", False)]).job_id = False
         cls.env["techdept.delegation"].search([]).unlink()
 
