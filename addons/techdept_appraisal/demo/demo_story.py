@@ -19,7 +19,8 @@ class TechdeptAppraisalDemo(models.AbstractModel):
     @api.model
     def _techdept_demo_story(self):
         """The month before last, appraised, approved, acknowledged and
-        locked; last month in progress, one appraiser late; the bonus of the
+        locked; last month in progress, one appraiser late once its deadline has
+        passed (the fifth working day of this month); the bonus of the
         project handed over to O&M. Runs once."""
         if demo_done(self.env, "techdept_appraisal.period_finished_demo"):
             return
@@ -67,7 +68,7 @@ class TechdeptAppraisalDemo(models.AbstractModel):
             for line in appraisal.line_ids.filtered(lambda li: not li.is_scored):
                 acting(line, presales_manager).score = line.max_score * 0.85
             acting(appraisal, presales_manager).action_mark_scored()
-        # The others are past the deadline: flagged late.
+        # The others, once past the deadline: flagged late.
         self.env["techdept.appraisal"]._remind_appraisers()
         self._techdept_demo_cycle_appeal(current)
 

@@ -160,7 +160,12 @@ class TestCockpit(TransactionCase):
             self.assertEqual(self._figure(code).value, len(expected), code)
             self.assertEqual(self._behind(code), expected, code)
         late = forms.filtered("is_late")
-        self.assertTrue(late, "an appraiser of the demo is late")
+        # Late once the month's deadline has passed (the fifth working day of
+        # this month): the demo installed before it has nobody late yet.
+        if period.deadline < self.today:
+            self.assertTrue(late, "an appraiser of the demo is late")
+        else:
+            self.assertFalse(late, "nobody is late before the deadline")
         figure = self._figure("appraisers_late")
         self.assertEqual(figure.value, len(late.appraiser_id))
         grades = self._figure("grade_distribution")
