@@ -1,8 +1,8 @@
 """Benchmark of the monthly appraisals: generation for 1,000 employees, the
 department's XLSX sheet for them, and the PDF of 20 forms.
 
-Run it in an Odoo shell on a database with the suite installed (the HTTP
-server must run for the PDF, as wkhtmltopdf fetches the report's CSS):
+Run it in an Odoo shell on a database with the suite installed (the PDF's
+style sheets are inside its page: no HTTP server is needed):
 
     $VENV/bin/python $ODOO_PATH/odoo-bin shell -d techdept \\
         --addons-path=$ODOO_PATH/addons,$ODOO_PATH/odoo/addons,addons \\

@@ -10,6 +10,8 @@ so that the race happens:
   button at once: one form per employee and month, no crash;
 - a lead moved on while the director reopens one of its approved items: the
   gate never lets the lead pass with an incomplete item.
+- twice as many appraisal forms printed at once as there are workers: every
+  one a PDF within seconds (wkhtmltopdf asks the server for nothing).
 
 Then the load test's locustfile runs briefly against the same server (six of
 the demo staff for 40 s, in Locust's own virtual environment, see
@@ -645,6 +647,41 @@ def test_move_and_reopen_at_once(live):
 
 
 # --- the load test, briefly ----------------------------------------------------
+
+
+# --- PDFs printed at once -----------------------------------------------------
+
+
+def test_pdfs_printed_at_once(live):
+    """Twice as many appraisal forms printed at the same moment as there are
+    workers, with the server's own address as the base of the reports' links
+    (as Odoo sets it at the administrator's first login): every print is a
+    PDF within seconds. Were the report's style sheets links, each
+    wkhtmltopdf would ask the server for them while every worker waits for
+    one, until Odoo kills the workers after limit_time_real (120 s)."""
+    admin = live.admin
+    admin.call("ir.config_parameter", "set_param", "web.base.url", live.server.url)
+    admin.call("ir.config_parameter", "set_param", "report.url", False)
+    director = live.login("director")
+    forms = director.call("techdept.appraisal", "search", [], limit=4)
+    assert len(forms) == 4
+
+    def printing(form):
+        url = f"{live.server.url}/report/pdf/techdept_appraisal.report_appraisal/{form}"
+
+        def call():
+            with director.opener.open(url, timeout=110) as response:
+                return response.read()
+
+        return call
+
+    outcomes = race({form: printing(form) for form in forms})
+    for form, outcome in outcomes.items():
+        assert outcome.ok, f"form {form}: {outcome.error!r}"
+        assert outcome.result.startswith(b"%PDF"), f"form {form}: not a PDF"
+        assert outcome.seconds < 60, f"form {form}: {outcome.seconds:.0f} s"
+    slowest = max(outcome.seconds for outcome in outcomes.values())
+    live.notes.append(f"PDFs at once: 4 on 2 workers, the slowest in {slowest:.1f} s")
 
 
 def locust_venv():

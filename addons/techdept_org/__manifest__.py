@@ -2,7 +2,7 @@
     "name": "Technical Department: Organisation",
     "summary": "Roles, duties, A/B delegation, approval engine and technical documents "
     "of a system integrator's technical department",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Human Resources",
     "website": "https://github.com/techdept-suite/techdept",
     "author": "techdept suite contributors",
@@ -45,6 +45,7 @@
         "views/techdept_approval_collab_views.xml",
         "views/techdept_progress_report_views.xml",
         "views/techdept_training_views.xml",
+        "views/ir_actions_report_views.xml",
         "report/techdept_report_digest.xml",
     ],
     "demo": [

@@ -1,9 +1,11 @@
 import base64
+import http.server
 import io
 import json
 import re
 import subprocess
 import tempfile
+import threading
 from datetime import date, datetime
 from urllib.parse import unquote, urlencode
 
@@ -252,8 +254,8 @@ class TestAppraisalReports(AppraisalReportData, TransactionCase):
 @tagged("post_install", "-at_install")
 class TestAppraisalPdf(AppraisalReportData, HttpCase):
     """The printed form, read back from the PDF's text as a person copying or
-    searching it would. wkhtmltopdf fetches the report's assets from the
-    running server."""
+    searching it would. The report's style sheets are inside the page: no
+    running server is needed for them."""
 
     @classmethod
     def setUpClass(cls):
@@ -305,6 +307,46 @@ class TestAppraisalPdf(AppraisalReportData, HttpCase):
     def _assert_text_has(self, text, strings):
         for string in strings:
             self.assertIn(string, text)
+
+    def _paths_asked_while_printing(self):
+        """The paths wkhtmltopdf asks of the reports' address while the form
+        prints, the address being a bare HTTP server of the test's own."""
+        asked = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                asked.append(self.path)
+                self.send_error(404)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            self.env["ir.config_parameter"].sudo().set_param(
+                "report.url", f"http://127.0.0.1:{server.server_port}"
+            )
+            self._pdf(self.form, self.user_om)
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join()
+        return asked
+
+    def test_pdf_asks_the_server_for_nothing(self):
+        """The form's style sheets are inside its page: printing asks the
+        server for nothing, so prints at the same moment never wait for a
+        free worker. The same print with links (the field off) asks for the
+        two style sheets."""
+        self.assertEqual(self._paths_asked_while_printing(), [])
+        self.env.ref(
+            "techdept_appraisal.action_report_techdept_appraisal"
+        ).techdept_self_contained = False
+        asked = self._paths_asked_while_printing()
+        self.assertTrue(asked)
+        self.assertTrue(all(path.startswith("/web/assets/") for path in asked), asked)
 
     def test_pdf_pages(self):
         pdf = self._pdf(self.form | self.form2, self.user_om)

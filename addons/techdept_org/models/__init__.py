@@ -12,6 +12,7 @@ from . import hr_leave
 from . import mail_activity
 from . import mail_thread
 from . import ir_attachment
+from . import ir_actions_report
 from . import techdept_approval_chain
 from . import techdept_approval_line
 from . import techdept_approval_mixin

@@ -17,3 +17,4 @@ from . import test_progress_report
 from . import test_training
 from . import test_report_tour
 from . import test_approval_perf
+from . import test_report_pdf

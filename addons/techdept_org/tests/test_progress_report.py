@@ -498,8 +498,7 @@ class TestProgressReportIntegrity(RefusalMixin, ReportCase):
 
 @tagged("post_install", "-at_install")
 class TestProgressReportDigestPdf(HttpCase):
-    """The weekly digest as a PDF with Chinese text: wkhtmltopdf fetches the
-    report's assets from the running server."""
+    """The weekly digest as a PDF with Chinese text."""
 
     def test_digest_pdf_in_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
