@@ -83,6 +83,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
         string="Approved On",
         compute="_compute_approval_date_done",
         store=True,
+        precompute=True,
         copy=False,
         help="When the last step of the current round was approved.",
     )
@@ -140,15 +141,16 @@ class TechdeptApprovalMixin(models.AbstractModel):
     @api.depends("approval_state", "approval_round", "approval_line_ids.date_done")
     def _compute_approval_date_done(self):
         for record in self:
+            if record.approval_state != "approved":
+                record.approval_date_done = False
+                continue
             lines = record.sudo().approval_line_ids.filtered(
                 lambda line, r=record: (
                     line.round == r.approval_round and line.state == "approved"
                 )
             )
             dates = [date for date in lines.mapped("date_done") if date]
-            record.approval_date_done = (
-                max(dates) if record.approval_state == "approved" and dates else False
-            )
+            record.approval_date_done = max(dates) if dates else False
 
     def _compute_approval_required(self):
         for record in self:
