@@ -98,6 +98,21 @@ class CrmLead(models.Model):
         help="Presales hours logged on this lead that you may see.",
     )
 
+    def _techdept_items_of_leads(self, field_names):
+        """{lead: its items} for the saved leads, read with ``field_names``
+        in one query (the leads' one2many would read the ids, then the
+        fields)."""
+        stored = self.filtered(lambda lead: isinstance(lead.id, int))
+        if not stored:
+            return {}
+        found = {lead: self.env["techdept.lead.item"] for lead in stored}
+        lines = self.env["techdept.lead.item"].search_fetch(
+            [("lead_id", "in", stored.ids)], field_names
+        )
+        for line in lines:
+            found[line.lead_id] |= line
+        return found
+
     @api.depends(
         "stage_id.sequence",
         "techdept_item_ids.is_complete",
@@ -105,8 +120,12 @@ class CrmLead(models.Model):
         "techdept_item_ids.blocking",
     )
     def _compute_techdept_progress(self):
+        items = self._techdept_items_of_leads(
+            ["lead_id", "is_complete", "stage_sequence", "blocking", "stage_id"]
+        )
         for lead in self:
-            reached = lead.techdept_item_ids.filtered(
+            lines = items[lead] if lead in items else lead.techdept_item_ids
+            reached = lines.filtered(
                 lambda line, seq=lead.stage_id.sequence: line.stage_sequence <= seq
             )
             done = reached.filtered("is_complete")

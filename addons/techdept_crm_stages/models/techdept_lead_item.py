@@ -95,10 +95,18 @@ class TechdeptLeadItem(models.Model):
     )
     done_date = fields.Datetime(readonly=True, copy=False)
     done_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    # Precomputed: a stage move inserts the lines of the new stage with their
+    # state, instead of inserting them, then updating them.
     state = fields.Selection(
-        LEAD_ITEM_STATES, compute="_compute_state", store=True, index=True
+        LEAD_ITEM_STATES,
+        compute="_compute_state",
+        store=True,
+        index=True,
+        precompute=True,
     )
-    is_complete = fields.Boolean(compute="_compute_state", store=True, index=True)
+    is_complete = fields.Boolean(
+        compute="_compute_state", store=True, index=True, precompute=True
+    )
     upload_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False)
 
     _sql_constraints = [
@@ -139,9 +147,12 @@ class TechdeptLeadItem(models.Model):
         "item_id.trigger_item_id",
         "approval_state",
         "done_date",
-        "lead_id.techdept_item_ids.approval_state",
     )
     def _compute_state(self):
+        # A task also waits for its trigger line, another line of the lead:
+        # write() and unlink() recompute the lines that follow a line whose
+        # approval changes (a dependency on the lead's lines would recompute
+        # every line of the lead whenever one is added, at each stage move).
         triggers = self._trigger_lines()
         for line in self:
             item = line.item_id
@@ -166,12 +177,65 @@ class TechdeptLeadItem(models.Model):
 
     def _trigger_lines(self):
         """Map each line whose item follows another to that other line of
-        the same lead (an empty recordset when the lead lacks it)."""
+        the same lead (an empty recordset when the lead lacks it): one query
+        for all the lines."""
+        lines = self.filtered("item_id.trigger_item_id")
+        stored = lines.filtered(lambda line: isinstance(line.lead_id.id, int))
+        found = {}
+        if stored:
+            others = self.sudo().search_fetch(
+                [
+                    ("lead_id", "in", stored.lead_id.ids),
+                    ("item_id", "in", stored.item_id.trigger_item_id.ids),
+                ],
+                ["lead_id", "item_id", "approval_state"],
+            )
+            found = {(other.lead_id.id, other.item_id.id): other for other in others}
         result = {}
-        for line in self.filtered("item_id.trigger_item_id"):
-            result[line] = line.lead_id.techdept_item_ids.filtered(
-                lambda other, item=line.item_id.trigger_item_id: other.item_id == item
-            )[:1]
+        for line in lines:
+            trigger_item = line.item_id.trigger_item_id
+            if line in stored:
+                result[line] = found.get(
+                    (line.lead_id.id, trigger_item.id), self.browse()
+                )
+            else:
+                # A line of a lead being edited, not saved yet.
+                result[line] = line.lead_id.techdept_item_ids.filtered(
+                    lambda other, item=trigger_item: other.item_id == item
+                )[:1]
+        return result
+
+    def _followers(self):
+        """The lines of the same leads whose items follow these lines'."""
+        if not self.ids:
+            return self.browse()
+        pairs = {(line.lead_id.id, line.item_id.id) for line in self}
+        candidates = self.sudo().search(
+            [
+                ("lead_id", "in", self.lead_id.ids),
+                ("item_id.trigger_item_id", "in", self.item_id.ids),
+            ]
+        )
+        return candidates.filtered(
+            lambda other: (other.lead_id.id, other.item_id.trigger_item_id.id) in pairs
+        )
+
+    def _recompute_followers(self, followers=None):
+        followers = (self._followers() if followers is None else followers).exists()
+        if followers:
+            for name in ("state", "is_complete"):
+                self.env.add_to_compute(self._fields[name], followers)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "approval_state" in vals:
+            self._recompute_followers()
+        return result
+
+    def unlink(self):
+        followers = self._followers() - self
+        result = super().unlink()
+        self._recompute_followers(followers)
         return result
 
     # Approval

@@ -76,6 +76,25 @@ class TestStageItems(TechdeptCrmCase):
         with self.assertRaisesRegex(UserError, "not approved yet"):
             demo.with_user(self.user_presales).action_mark_done()
 
+    def test_demonstration_follows_its_trigger_both_ways(self):
+        """The task is ready once the solution is approved, and waits again
+        when the director reopens the solution."""
+        lead = self._lead()
+        self._through_stage_2(lead)
+        solution = self._deliver(lead, "3.2")
+        solution.with_user(self.user_presales).action_approval_submit()
+        for approver in (self.user_director, self.user_sales, self.user_gm):
+            solution.with_user(approver).action_approval_approve()
+        demo = self._line(lead, "3.3")
+        self.assertEqual(demo.state, "todo")
+        solution.with_user(self.user_director)._approval_reopen("Price changed")
+        self.assertEqual(solution.approval_state, "draft")
+        self.assertEqual(demo.state, "waiting")
+        self.env.flush_all()
+        self.assertEqual(
+            demo.search([("id", "=", demo.id), ("state", "=", "waiting")]), demo
+        )
+
     def test_commerce_items_and_their_chains(self):
         lead = self._lead()
         self._through_stage_2(lead)
