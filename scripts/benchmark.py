@@ -330,6 +330,9 @@ class Bench:
                         "name": name,
                         "login": login,
                         "email": f"{login}@bench.example.com",
+                        # Staff in China, as the demo's: the web client sends
+                        # the user's time zone with every request.
+                        "tz": "Asia/Shanghai",
                         "groups_id": [(6, 0, base + [self.ref(x).id for x in groups])],
                     }
                     for login, name, groups in specs
