@@ -3,11 +3,13 @@ from datetime import date
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
+from odoo import models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 from odoo.tools import SQL, mute_logger
 
+from odoo.addons.techdept_org.models.techdept_guard import as_server
 from odoo.addons.techdept_org.tests.common import techdept_person
 
 # Measured on Odoo 18.0 for 60 employees (about 70 with the tests' own), with
@@ -183,6 +185,58 @@ class TestAppraisal(AppraisalCase):
             lambda a: a.employee_id == self.emp_eng2
         )
         self.assertEqual(engineer.appraiser_id, self.emp_impl)
+
+    def test_generated_items_are_stored_as_create_stores_them(self):
+        """The month's items are inserted in bulk: the rows, the forms'
+        totals and the items' constraints are those of Odoo's create."""
+        Line = as_server(self.env["techdept.appraisal.line"].sudo())
+        form = self._of(self.emp_eng)
+        self._score_all(form, self.user_om, score=7.5)
+        form.flush_recordset()
+        columns = sorted(
+            name
+            for name, field in Line._fields.items()
+            if field.store
+            and field.column_type
+            and name not in ("id", *models.LOG_ACCESS_COLUMNS)
+        )
+
+        def rows():
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT %s FROM techdept_appraisal_line WHERE appraisal_id = %s "
+                    "ORDER BY sequence, template_line_id",
+                    SQL(", ").join(map(SQL.identifier, columns)),
+                    form.id,
+                )
+            )
+            return self.env.cr.fetchall()
+
+        inserted, total = rows(), form.total_score
+        self.assertTrue(inserted)
+        self.assertTrue(total)
+        vals_list = form.line_ids.read(
+            [name for name in columns if name != "appraisal_id"], load=None
+        )
+        for vals in vals_list:
+            vals.pop("id")
+            vals["appraisal_id"] = form.id
+        form.line_ids.unlink()
+        self.assertFalse(form.total_score)
+        Line.create(vals_list)
+        self.assertEqual(rows(), inserted)
+        self.assertEqual(form.total_score, total)
+        form.line_ids.unlink()
+        Line._insert_generated(vals_list)
+        self.assertEqual(rows(), inserted)
+        self.assertEqual(form.total_score, total)
+        # The items' constraints hold, and only stored columns go in.
+        form.line_ids.unlink()
+        with self.assertRaises(ValidationError):
+            Line._insert_generated([dict(vals_list[0], score=1000.0)])
+        with self.assertRaises(ValueError):
+            Line._insert_generated([dict(vals_list[0], name="Forged")])
 
     def test_templates_must_total_100(self):
         template = self.env.ref("techdept_appraisal.kpi_template_presales")
