@@ -864,15 +864,14 @@ class TechdeptApprovalMixin(models.AbstractModel):
     @api.model
     def _approval_send_counters(self):
         ids = self.env.cr.precommit.data.pop(COUNTER_USERS, set())
+        acting = self.env["techdept.resolver"]._acting_user_ids(sorted(ids))
+        # The internal users among them and whoever acts for them, in one
+        # query (deleted or archived users are told nothing).
         users = (
             self.env["res.users"]
             .sudo()
-            .browse(sorted(ids))
-            .exists()
-            .filtered(lambda user: not user.share)
+            .search([("id", "in", sorted(ids | set(acting))), ("share", "=", False)])
         )
-        acting = self.env["techdept.resolver"]._acting_user_ids(users.ids)
-        users |= users.browse(acting).filtered(lambda user: not user.share)
         users._bus_send(COUNTER_NOTIFICATION, {})
         return users
 
@@ -923,9 +922,19 @@ class TechdeptApprovalMixin(models.AbstractModel):
 
     def _approval_decide(self, decision, comment):
         line = self._approval_pending_line()
-        approvers = line.approver_ids
-        result = super()._approval_decide(decision, comment)
+        # The step's approvers, archived or not (their counters are sent to
+        # the active ones), read with the others below.
+        approvers = line.with_context(active_test=False).approver_ids
+        # Before the decision sends anything on the bus: the counters then
+        # leave in the same insert as the rest.
         self._approval_notify_counters(approvers)
+        # Who decides, the submitter and the approvers, with their partners
+        # and the company's (the messages' language): read together, as the
+        # decision and its messages read them.
+        company_partner = self.env.company.sudo().partner_id
+        users = (self.env.user | line.submitted_by_id | approvers).sudo()
+        (users.partner_id | company_partner).mapped("name")
+        result = super()._approval_decide(decision, comment)
         if line.state in ("approved", "rejected"):
             self._approval_notify_copied(
                 line.cc_user_ids,

@@ -124,7 +124,11 @@ class TechdeptApprovalMixin(models.AbstractModel):
         "submitter or the technical director.",
     )
 
-    @api.depends("approval_line_ids.state", "approval_line_ids.approver_ids")
+    @api.depends(
+        "approval_line_ids.state",
+        "approval_line_ids.approver_ids",
+        "approval_line_ids.approved_user_ids",
+    )
     @api.depends_context("lang")
     def _compute_approval_current(self):
         for record in self:
@@ -157,7 +161,12 @@ class TechdeptApprovalMixin(models.AbstractModel):
             record.approval_required = bool(record._approval_get_chain())
 
     @api.depends_context("uid")
-    @api.depends("approval_state", "approval_line_ids.state")
+    @api.depends(
+        "approval_state",
+        "approval_line_ids.state",
+        "approval_line_ids.approver_ids",
+        "approval_line_ids.approved_user_ids",
+    )
     def _compute_can_approve(self):
         Line = self.env["techdept.approval.line"]
         lines = Line.sudo().search_fetch(
@@ -901,7 +910,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
             round_lines.filtered(lambda ln: ln.state == "waiting").write(
                 {"state": "cancelled"}
             )
-            self._approval_close_activities(line, decided_by=holder or user)
+            self._approval_close_activities(line, decided_by=holder or user, done=True)
             self._approval_write({"approval_state": "rejected"})
             self._techdept_post(
                 lambda env: env._(
@@ -934,7 +943,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
             return env._("%(step)s approved by %(who)s.", step=step, who=who(env))
 
         self._approval_close_activities(
-            line, decided_by=holder or user, keep_others=not done
+            line, decided_by=holder or user, keep_others=not done, done=True
         )
         if not done or following:
             self._techdept_post(approved, subtype_xmlid="mail.mt_note")
@@ -955,13 +964,18 @@ class TechdeptApprovalMixin(models.AbstractModel):
         )
         self._on_approval_done()
 
-    def _approval_close_activities(self, lines, decided_by=None, keep_others=False):
-        """Remove the to-dos of ``lines``: the one of the approver who decided
+    def _approval_close_activities(
+        self, lines, decided_by=None, keep_others=False, done=False
+    ):
+        """Close the to-dos of ``lines``: the one of the approver who decided
         (``decided_by``, himself or through his deputy), and those of a step
         nobody else needs to decide any more, unless ``keep_others`` (the
         other approvers of an "all" step still must). The decision's own
         message says who decided: a "done" message per to-do would repeat
-        it."""
+        it. After a decision (``done``) they are archived as done, as Odoo
+        keeps done activities (their assignees' counters drop, and deleting
+        records would empty the ORM's cache in the middle of the decision);
+        a step withdrawn or put back deletes them."""
         activities = (
             self.env["mail.activity"]
             .sudo()
@@ -975,7 +989,10 @@ class TechdeptApprovalMixin(models.AbstractModel):
                     == decided_by
                 )
             )
-        activities.unlink()
+        if done:
+            activities.write({"active": False})
+        else:
+            activities.unlink()
 
     # Freezing: a record in review or approved, and its parts, do not change
 
