@@ -215,22 +215,18 @@ class TechdeptDocument(models.Model):
         if director:
             standalone = [("res_model", "=", False)]
         else:
+            # The functions of the departments he manages, from the day's map
+            # of who acts (read once per transaction, reviewers below too).
             functions = (
-                self.env["hr.department"]
-                .sudo()
-                .search(
-                    [
-                        ("manager_id.user_id", "=", user.id),
-                        ("techdept_function", "!=", False),
-                    ]
-                )
-                .mapped("techdept_function")
+                self.env["techdept.resolver"]
+                ._absence_map(fields.Date.context_today(self))
+                .managed_functions(user.id)
             )
             standalone = [
                 ("res_model", "=", False),
                 "|",
                 ("author_id", "=", user.id),
-                ("category", "in", functions),
+                ("category", "in", sorted(functions)),
             ]
         parts = [standalone]
         if operation == "read":

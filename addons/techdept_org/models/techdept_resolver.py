@@ -19,6 +19,16 @@ class _AbsenceMap:
         # {(function, company id): [active department ids]}
         self.functions = functions
 
+    def managed_functions(self, user_id):
+        """The functions of the active departments the user ``user_id``
+        manages (in every company)."""
+        return {
+            function
+            for (function, _company), departments in self.functions.items()
+            for department in departments
+            if self.users.get(self.departments[department][1]) == user_id
+        }
+
     def managed(self, employee_id):
         """The first active department ``employee_id`` manages, or None."""
         return next(
