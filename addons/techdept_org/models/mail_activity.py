@@ -30,9 +30,53 @@ class MailActivity(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         check_client_values(self, vals_list, _SERVER_FIELDS, "create")
+        self._techdept_assign_deputies(vals_list)
         activities = super().create(vals_list)
         activities._techdept_follow_delegations()
         return activities
+
+    @api.model
+    def _techdept_assign_deputies(self, vals_list):
+        """Give the new activities of someone away under a delegation to
+        whoever acts for him, as they are created (``vals_list`` is changed),
+        rather than creating them for him and moving them: the move would
+        write each activity again and subscribe the deputy a second time."""
+        user_ids = {
+            vals["user_id"]
+            for vals in vals_list
+            if vals.get("user_id") and not vals.get("techdept_delegation_id")
+        }
+        if not user_ids:
+            return
+        resolver = self.env["techdept.resolver"]
+        absences = resolver._absence_map(fields.Date.context_today(self))
+        delegating = {absences.users.get(employee) for employee in absences.deputies}
+        if delegating.isdisjoint(user_ids):
+            return
+        delegations = (
+            self.env["techdept.delegation"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "active"),
+                    ("employee_id.user_id", "in", sorted(user_ids & delegating)),
+                ]
+            )
+        )
+        # As _techdept_move_activities() would: the first delegation of each
+        # absent user, to whoever acts for him at the end of the chain.
+        handed = {}
+        for delegation in delegations:
+            absent_user = delegation.employee_id.user_id
+            if absent_user.id in handed:
+                continue
+            acting_user = resolver._acting_employee(delegation.employee_id).user_id
+            if acting_user and acting_user != absent_user:
+                handed[absent_user.id] = (acting_user.id, delegation.id)
+        for vals in vals_list:
+            hand = handed.get(vals.get("user_id"))
+            if hand and not vals.get("techdept_delegation_id"):
+                vals["user_id"], vals["techdept_delegation_id"] = hand
 
     def write(self, vals):
         check_client_values(self, [vals], _SERVER_FIELDS)

@@ -85,6 +85,7 @@ class TestDelegation(TechdeptOrgCase):
             # What reaches A while he is away goes to B straight away.
             late = self._activity(self.user_a, summary="Sign the repair quote")
             self.assertEqual(late.user_id, self.user_b)
+            self.assertEqual(late.techdept_delegation_id, delegation)
             self.assertIn("acts for", self.dept_om.message_ids[0].body)
 
         with freeze_time("2026-12-10"):
