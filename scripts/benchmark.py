@@ -8,8 +8,8 @@ README; scripts/benchmark.sh creates the databases and calls this script).
         Generates the data once (kept in the database, found again on the
         next run) and measures the rows, as the users of the data, never as
         the superuser. Each run of a row starts from the same data: it runs
-        inside a savepoint that is rolled back afterwards, with the caches
-        emptied, as a new request would find them. The queries are counted
+        in a transaction of its own that is rolled back afterwards, with the
+        caches emptied, as a new request would find them. The queries are counted
         from the first one of the operation to the end of its transaction
         work (flush, tracking, notifications: the pre-commit hooks).
     benchmark.py table CORE.json SUITE.json [--no-fail]
@@ -251,16 +251,24 @@ class Bench:
         self.cr.precommit.clear()
         self.cr.postcommit.clear()
 
-    def measure(self, prepare, operation):
-        """Run ``operation(prepared)`` ``runs`` times, each time in a fresh
-        savepoint rolled back afterwards; ``prepare()`` (not measured) runs
-        in the same savepoint before. Returns the queries of the last run
+    def measure(self, prepare, operation, keep=False):
+        """Run ``operation(prepared)`` ``runs`` times, each time in a
+        transaction of its own rolled back afterwards, as each request of
+        the web client is one (a savepoint per run inside one long
+        transaction would slow PostgreSQL down run after run: the rows the
+        aborted savepoints wrote are checked against each of them);
+        ``prepare()`` (not measured) runs in the same transaction before.
+        With ``keep``, the runs keep what the current transaction holds
+        (each in a savepoint instead). Returns the queries of the last run
         (the caches of the registry warm, as on a running server) and the
         median time."""
         cr = self.cr
         counts, times = [], []
         for _run in range(self.runs):
-            cr.execute("SAVEPOINT benchmark_run")
+            if keep:
+                cr.execute("SAVEPOINT benchmark_run")
+            else:
+                cr.rollback()
             try:
                 prepared = prepare() if prepare else None
                 self.env.flush_all()
@@ -275,7 +283,10 @@ class Bench:
                 counts.append(cr.sql_log_count - start_q)
                 times.append(elapsed)
             finally:
-                cr.execute("ROLLBACK TO SAVEPOINT benchmark_run")
+                if keep:
+                    cr.execute("ROLLBACK TO SAVEPOINT benchmark_run")
+                else:
+                    cr.rollback()
                 self.reset_env()
         result = {"queries": counts[-1], "time": statistics.median(times)}
         result["all_queries"] = counts
@@ -1089,7 +1100,9 @@ class Bench:
             self.env.flush_all()
             rows = len(period.sudo().appraisal_ids)
             result = self.measure(
-                None, lambda _p: {"bytes": len(period._techdept_xlsx_file()[1])}
+                None,
+                lambda _p: {"bytes": len(period._techdept_xlsx_file()[1])},
+                keep=True,
             )
         finally:
             self.cr.execute("ROLLBACK TO SAVEPOINT benchmark_xlsx")
