@@ -207,7 +207,8 @@ class TechdeptLeadItem(models.Model):
 
     def _followers(self):
         """The lines of the same leads whose items follow these lines'."""
-        if not self.ids:
+        followed = self.env["techdept.stage.item"]._followed_item_ids()
+        if not self.ids or followed.isdisjoint(self.item_id.ids):
             return self.browse()
         pairs = {(line.lead_id.id, line.item_id.id) for line in self}
         candidates = self.sudo().search(

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 RESPONSIBLE_FUNCTIONS = [
@@ -72,6 +72,41 @@ class TechdeptStageItem(models.Model):
             "An item number is unique in a stage.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        items = super().create(vals_list)
+        if any(vals.get("trigger_item_id") for vals in vals_list):
+            self.env.registry.clear_cache()
+        return items
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "trigger_item_id" in vals:
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        followed = self & self.browse(self._followed_item_ids())
+        followers = self.filtered("trigger_item_id")
+        result = super().unlink()
+        if followed or followers:
+            self.env.registry.clear_cache()
+        return result
+
+    @api.model
+    @tools.ormcache()
+    def _followed_item_ids(self):
+        """The ids of the items another item follows (archived ones too): the
+        approval of a lead's line matters to its other lines only when its
+        item is one of them. Configuration, so kept in the registry's cache
+        (cleared when an item's trigger changes)."""
+        items = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch([("trigger_item_id", "!=", False)], ["trigger_item_id"])
+        )
+        return frozenset(items.trigger_item_id.ids)
 
     @api.depends("code", "name")
     def _compute_display_name(self):

@@ -95,6 +95,31 @@ class TestStageItems(TechdeptCrmCase):
             demo.search([("id", "=", demo.id), ("state", "=", "waiting")]), demo
         )
 
+    def test_the_followed_items_follow_the_configuration(self):
+        """A line's approval looks for the lines that follow it only when its
+        item is someone's trigger: that set follows every change of a trigger."""
+        Item = self.env["techdept.stage.item"]
+        solution = self.env.ref("techdept_crm_stages.item_3_2")
+        demo = self.env.ref("techdept_crm_stages.item_3_3")
+        self.assertIn(solution.id, Item._followed_item_ids())
+        demo.trigger_item_id = False
+        self.assertNotIn(solution.id, Item._followed_item_ids())
+        demo.trigger_item_id = solution
+        self.assertIn(solution.id, Item._followed_item_ids())
+        other = Item.create(
+            {
+                "code": "3.9",
+                "name": "Follow-up",
+                "kind": "task",
+                "stage_id": demo.stage_id.id,
+                "trigger_item_id": demo.trigger_item_id.id,
+            }
+        )
+        demo.trigger_item_id = False
+        self.assertIn(solution.id, Item._followed_item_ids())
+        other.unlink()
+        self.assertNotIn(solution.id, Item._followed_item_ids())
+
     def test_commerce_items_and_their_chains(self):
         lead = self._lead()
         self._through_stage_2(lead)
