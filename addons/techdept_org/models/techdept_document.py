@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -243,17 +243,34 @@ class TechdeptDocument(models.Model):
                 parts.append(
                     [("archive_date", "!=", False), ("knowledge_base", "!=", False)]
                 )
-        used_domain = [("res_model", "!=", False)]
-        if res_ids is not None:
-            used_domain.append(("id", "in", list(res_ids)))
-        models_used = self.sudo()._read_group(used_domain, ["res_model"])
-        for (model,) in models_used:
+        for model in self._techdept_models_used():
             if model not in self.env:
                 continue
             query = self._techdept_origin_query(model, operation)
             if query is not None:
                 parts.append([("res_model", "=", model), ("res_id", "in", query)])
         return expression.OR(parts)
+
+    @api.model
+    @tools.ormcache()
+    def _techdept_models_used(self):
+        """The models documents belong to (archived documents included): the
+        access domain has a part per model. Kept in the registry's cache,
+        cleared when a document moves to a model not listed yet."""
+        groups = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._read_group([("res_model", "!=", False)], ["res_model"])
+        )
+        return tuple(sorted(model for (model,) in groups))
+
+    @api.model
+    def _techdept_note_models_used(self, models):
+        """Clear the cache above when documents are about to belong to one
+        of ``models`` it does not list (before they do: the access check of
+        their creation reads it)."""
+        if not set(filter(None, models)) <= set(self._techdept_models_used()):
+            self.env.registry.clear_cache()
 
     @api.model
     def _techdept_line_res_ids(self, field_names, user_ids, res_ids=None):
@@ -311,13 +328,16 @@ class TechdeptDocument(models.Model):
         result = super()._check_access(operation)
         if result or self.env.su or not self._ids:
             return result
-        allowed = self.sudo().search(
+        # The rows are read with the check: what the caller reads of the
+        # documents next is in the cache.
+        allowed = self.sudo().search_fetch(
             expression.AND(
                 [
                     [("id", "in", self.ids)],
                     self._techdept_access_domain(operation, res_ids=self.ids),
                 ]
-            )
+            ),
+            [name for name, field in self._fields.items() if field.prefetch is True],
         )
         forbidden = self - allowed.with_env(self.env)
         if forbidden:
@@ -511,6 +531,10 @@ class TechdeptDocument(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        models_used = {vals["res_model"] for vals in vals_list if "res_model" in vals}
+        if any("res_model" not in vals for vals in vals_list):
+            models_used.add(self.default_get(["res_model"]).get("res_model"))
+        self._techdept_note_models_used(models_used)
         documents = super().create(vals_list)
         documents._techdept_adopt_files()
         return documents
@@ -528,6 +552,8 @@ class TechdeptDocument(models.Model):
                     document=archived[0].display_name,
                 )
             )
+        if "res_model" in vals:
+            self._techdept_note_models_used([vals["res_model"]])
         result = super().write(vals)
         if "attachment_ids" in vals:
             self._techdept_adopt_files()

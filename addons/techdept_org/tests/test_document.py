@@ -226,6 +226,59 @@ class TestDocuments(TechdeptOrgCase):
             on_own | on_other,
         )
 
+    def test_first_document_of_a_model(self):
+        """The access domain has a part per model documents belong to, and
+        keeps their list in a cache: the first document on a record of a
+        model nobody attached documents to yet is checked against that
+        record, whether the model is given or comes as a default."""
+        Delegation = self.env["techdept.delegation"]
+        own, other = Delegation.create(
+            [
+                {
+                    "employee_id": employee.id,
+                    "deputy_id": deputy.id,
+                    "department_id": department.id,
+                    "date_from": date(2030, 1, 1),
+                    "date_to": date(2030, 1, 2),
+                }
+                for employee, deputy, department in (
+                    (self.emp_a, self.emp_b, self.dept_om),
+                    (self.emp_presales_mgr, self.emp_director, self.dept_presales),
+                )
+            ]
+        )
+        Document = self.env["techdept.document"].with_user(self.user_a)
+        Document.search([])  # the list cached as it is
+        self.assertNotIn(own._name, Document._techdept_models_used())
+        first = Document.create(
+            {
+                "name": "A",
+                "type_id": self.type_survey.id,
+                "res_model": own._name,
+                "res_id": own.id,
+            }
+        )
+        self.assertIn(own._name, Document._techdept_models_used())
+        self.assertEqual(Document.search([("id", "=", first.id)]), first)
+        with self.assertRaises(UserError):
+            Document.create(
+                {
+                    "name": "B",
+                    "type_id": self.type_survey.id,
+                    "res_model": other._name,
+                    "res_id": other.id,
+                }
+            )
+        # From the record's own button: the model as a default.
+        self.env.registry.clear_cache()
+        first.sudo().unlink()
+        Document.search([])
+        self.assertNotIn(own._name, Document._techdept_models_used())
+        second = Document.with_context(
+            default_res_model=own._name, default_res_id=own.id
+        ).create({"name": "C", "type_id": self.type_survey.id})
+        self.assertEqual((second.res_model, second.res_id), (own._name, own.id))
+
     def test_configuration_is_the_directors(self):
         with self.assertRaises(AccessError):
             self.type_survey.with_user(self.user_a).name = "Changed"
