@@ -2,7 +2,7 @@
     "name": "Technical Department: Organisation",
     "summary": "Roles, duties, A/B delegation, approval engine and technical documents "
     "of a system integrator's technical department",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Human Resources",
     "website": "https://github.com/techdept-suite/techdept",
     "author": "techdept suite contributors",

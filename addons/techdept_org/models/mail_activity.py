@@ -49,30 +49,20 @@ class MailActivity(models.Model):
         if not user_ids:
             return
         resolver = self.env["techdept.resolver"]
+        # The day's map of the absent, read once per transaction, knows who
+        # is away under a delegation, the first of his delegations in effect
+        # and who acts for him at the end of the chain (as
+        # _techdept_move_activities() would hand them): no query.
         absences = resolver._absence_map(fields.Date.context_today(self))
-        delegating = {absences.users.get(employee) for employee in absences.deputies}
-        if delegating.isdisjoint(user_ids):
-            return
-        delegations = (
-            self.env["techdept.delegation"]
-            .sudo()
-            .search(
-                [
-                    ("state", "=", "active"),
-                    ("employee_id.user_id", "in", sorted(user_ids & delegating)),
-                ]
-            )
-        )
-        # As _techdept_move_activities() would: the first delegation of each
-        # absent user, to whoever acts for him at the end of the chain.
+        delegating = {
+            absences.users.get(employee): employee for employee in absences.deputies
+        }
         handed = {}
-        for delegation in delegations:
-            absent_user = delegation.employee_id.user_id
-            if absent_user.id in handed:
-                continue
-            acting_user = resolver._acting_employee(delegation.employee_id).user_id
-            if acting_user and acting_user != absent_user:
-                handed[absent_user.id] = (acting_user.id, delegation.id)
+        for user_id in user_ids & delegating.keys():
+            employee_id = delegating[user_id]
+            acting_user = absences.users.get(resolver._acting_id(employee_id, absences))
+            if acting_user and acting_user != user_id:
+                handed[user_id] = (acting_user, absences.delegations[employee_id])
         for vals in vals_list:
             hand = handed.get(vals.get("user_id"))
             if hand and not vals.get("techdept_delegation_id"):

@@ -173,7 +173,15 @@ class TechdeptApprovalStep(models.Model):
             value = record.sudo()[self.field_id.name]
             users = value.user_id if value._name == "hr.employee" else value
         else:
-            users = self.user_ids
+            # Archived ones too (filtered below): leaving them out here would
+            # read the users apart.
+            users = self.with_context(active_test=False).user_ids.with_env(self.env)
+        # Whoever acts for those away and the submitter are read with them:
+        # the review reads them next.
+        acting = self.env["techdept.resolver"]._acting_user_ids(users.ids)
+        users = users.with_prefetch(
+            tuple({*users._prefetch_ids, *acting, *submitter.ids})
+        )
         users = users.filtered(lambda u: u.active and not u.share)
         if submitter in users and not self.chain_id.allow_self_approval:
             users -= submitter

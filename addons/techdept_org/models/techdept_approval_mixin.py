@@ -67,7 +67,8 @@ class TechdeptApprovalMixin(models.AbstractModel):
         copy=False,
         readonly=True,
         index=True,
-        tracking=True,
+        # Not tracked: every transition posts its own message, which says
+        # who did what, and a tracking note would repeat it.
     )
     approval_chain_id = fields.Many2one(
         "techdept.approval.chain", copy=False, readonly=True
@@ -417,6 +418,9 @@ class TechdeptApprovalMixin(models.AbstractModel):
             "cancel": ("pending",),
             "reopen": ("approved",),
         }[action]
+        if action == "submit":
+            # First: it may read the records with the check.
+            self.check_access("write")
         labels = dict(self._fields["approval_state"]._description_selection(self.env))
         for record in self:
             if record.approval_state not in allowed_states:
@@ -428,7 +432,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
                         action=self._approval_action_label(action),
                     )
                 )
-            if action in ("approve", "reject") and not record.can_approve:
+            if action in ("approve", "reject") and not record._approval_can_decide():
                 current = record.approval_current_user_ids
                 if (
                     record.approval_submitted_by_id == self.env.user
@@ -472,10 +476,23 @@ class TechdeptApprovalMixin(models.AbstractModel):
                         record=record.display_name,
                     )
                 )
-        if action == "submit":
-            self.check_access("write")
         if action == "reopen":
             self._approval_check_reopen()
+
+    def _approval_can_decide(self):
+        """Whether the current user may decide the pending step now, as
+        ``can_approve`` says, read from the record's steps: the decision
+        reads them next."""
+        self.ensure_one()
+        pending = self.sudo().approval_line_ids.filtered(
+            lambda line: line.state == "pending"
+        )
+        # Archived approvers too: filtering them would read them apart.
+        every = pending.with_context(active_test=False)
+        self._approval_read_people(
+            self.env.user | every.submitted_by_id | every.approver_ids
+        )
+        return any(pending.mapped("can_review"))
 
     def _approval_action_label(self, action):
         return {
@@ -552,6 +569,9 @@ class TechdeptApprovalMixin(models.AbstractModel):
             if key not in resolved:
                 resolved[key] = record._approval_resolve(first, user)
             plans.append((record, chain, steps, resolved[key]))
+        self._approval_read_people(
+            user.union(*(approvers for *_rest, approvers in plans))
+        )
         lines = Line.create(
             [
                 {
@@ -628,12 +648,14 @@ class TechdeptApprovalMixin(models.AbstractModel):
 
     def _approval_chains(self):
         """{record: the chain it goes through}; one search for all when the
-        model keeps the default rule (the chain depends on the model only)."""
+        model keeps the default rule (the chain depends on the model only).
+        The chains are configuration, read as the server: their steps are
+        then read once with every field the review needs."""
         default = TechdeptApprovalMixin._approval_get_chain
         if len(self) > 1 and type(self)._approval_get_chain is default:
-            chain = self[:1]._approval_get_chain()
+            chain = self[:1]._approval_get_chain().sudo()
             return dict.fromkeys(self, chain)
-        return {record: record._approval_get_chain() for record in self}
+        return {record: record._approval_get_chain().sudo() for record in self}
 
     def action_approval_approve(self, comment=None):
         if comment and not isinstance(comment, str):
@@ -748,6 +770,18 @@ class TechdeptApprovalMixin(models.AbstractModel):
             .sorted(lambda line: (line.sequence, line.id))
         )
 
+    @api.model
+    def _approval_read_people(self, users):
+        """Read ``users``, whoever acts for those away and their partners,
+        with the company and its partner (the messages' reply-to address is
+        the company's), into the cache together: a transition and its
+        messages and to-dos then read them one by one without a query each."""
+        acting = self.env["techdept.resolver"]._acting_user_ids(users.ids)
+        users = (users | users.browse(acting)).sudo()
+        partners = users.partner_id | self.env.company.sudo().partner_id
+        # Reading one field loads the others of the same records with it.
+        partners.mapped("name")
+
     def _approval_resolve(self, step, submitter):
         """The approvers of ``step`` for this record; a clear error if none."""
         self.ensure_one()
@@ -824,10 +858,15 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 summaries[key] = line.with_context(
                     lang=langs[user]
                 )._approval_todo_summary()
+            # What Odoo would compute after inserting the to-do (the
+            # record's name, no done date, the assignee's time zone below)
+            # given with it: no update after the insert.
             values.append(
                 {
                     "res_model_id": self.env["ir.model"]._get_id(record._name),
                     "res_id": record.id,
+                    "res_name": record.sudo().display_name,
+                    "date_done": False,
                     "activity_type_id": activity_type,
                     "summary": summaries[key],
                     "user_id": user.id,
@@ -836,6 +875,11 @@ class TechdeptApprovalMixin(models.AbstractModel):
                 }
             )
         Activity = as_server(self.env["mail.activity"].sudo())
+        # Handed to whoever acts for an absent assignee first, to give each
+        # to-do the time zone of the one who gets it (read with the people).
+        Activity._techdept_assign_deputies(values)
+        for vals in values:
+            vals["user_tz"] = Activity.env["res.users"].browse(vals["user_id"]).tz
         activities = Activity.with_context(mail_activity_quick_update=True).create(
             values
         )
@@ -976,10 +1020,15 @@ class TechdeptApprovalMixin(models.AbstractModel):
         keeps done activities (their assignees' counters drop, and deleting
         records would empty the ORM's cache in the middle of the decision);
         a step withdrawn or put back deletes them."""
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search([("techdept_approval_line_id", "in", lines.ids)])
+        # Found and read in one query, as archiving them reads them all.
+        Activity = self.env["mail.activity"].sudo()
+        activities = Activity.search_fetch(
+            [("techdept_approval_line_id", "in", lines.ids)],
+            [
+                name
+                for name, field in Activity._fields.items()
+                if field.prefetch is True
+            ],
         )
         if keep_others:
             activities = activities.filtered(

@@ -8,10 +8,22 @@ _MAP_KEY = "techdept.resolver.absences"
 class _AbsenceMap:
     """Who is away on a day and what the answers need to know about it."""
 
-    __slots__ = ("absent", "departments", "deputies", "functions", "home", "users")
+    __slots__ = (
+        "absent",
+        "delegations",
+        "departments",
+        "deputies",
+        "functions",
+        "home",
+        "users",
+    )
 
-    def __init__(self, deputies, absent, departments, home, users, functions):
+    def __init__(
+        self, deputies, absent, departments, home, users, functions, delegations
+    ):
         self.deputies = deputies  # {absent id: {department id: deputy id}}
+        # {absent id: id of his first delegation in effect (earliest start)}
+        self.delegations = delegations
         self.absent = absent  # {absent employee id}
         self.departments = departments  # {id: (parent id, manager id, active)}
         self.home = home  # {absent employee id: his department id}
@@ -126,6 +138,7 @@ class TechdeptResolver(models.AbstractModel):
             )
         )
         deputies = {}
+        first_delegations = {}
         departments = {}
         functions = {}
         users = {}
@@ -140,9 +153,12 @@ class TechdeptResolver(models.AbstractModel):
             deputy_id,
             department_id,
             user_id,
+            _date_from,
+            delegation_id,
             *_rest,
         ) in delegations:
             deputies.setdefault(employee_id, {}).setdefault(department_id, deputy_id)
+            first_delegations.setdefault(employee_id, delegation_id)
             absent.add(employee_id)
             users[deputy_id] = user_id
         for kind, first, second, third, user_id, _date, _id, active, *rest in rows:
@@ -159,7 +175,7 @@ class TechdeptResolver(models.AbstractModel):
                 users[first] = user_id
         home = {row[1]: row[2] for row in rows if row[0] == "employee"}
         result = data[key] = _AbsenceMap(
-            deputies, absent, departments, home, users, functions
+            deputies, absent, departments, home, users, functions, first_delegations
         )
         return result
 

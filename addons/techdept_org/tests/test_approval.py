@@ -16,7 +16,7 @@ MY_APPROVALS_QUERIES = 3
 # data names a robot on the technical department), the copied people, the
 # next line's approvers and the to-dos written in each approver's language
 # included.
-STEP_QUERIES = 40
+STEP_QUERIES = 34
 
 
 @tagged("post_install", "-at_install")

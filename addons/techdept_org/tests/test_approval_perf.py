@@ -19,11 +19,11 @@ from .common import TechdeptOrgCase
 # a few queries of Odoo's mail; the engine's to-dos send no "assigned to
 # you" notice and a decision archives them as done without a "done"
 # message (deleting them would empty the ORM's cache mid-decision).
-APPROVE_QUERIES = 46  # one step of one approver, the next step opening
-APPROVE_GROUP_QUERIES = 44  # one step open to a group of 50
-SUBMIT_ONE_QUERIES = 55
-SUBMIT_FIFTY_QUERIES = 207
-SUBMIT_FIFTY_GROUP_QUERIES = 194  # 50 records, first step open to 50 users
+APPROVE_QUERIES = 40  # one step of one approver, the next step opening
+APPROVE_GROUP_QUERIES = 39  # one step open to a group of 50
+SUBMIT_ONE_QUERIES = 32
+SUBMIT_FIFTY_QUERIES = 97
+SUBMIT_FIFTY_GROUP_QUERIES = 74  # 50 records, first step open to 50 users
 MY_APPROVALS_QUERIES = 3  # also for a deputy acting for an absent holder
 GROUP_SIZE = 50
 

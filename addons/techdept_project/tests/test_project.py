@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from .common import TechdeptProjectCase, force_phase
 
 # Measured on Odoo 18.0; flat in the number of projects and engineers.
-GATE_QUERIES = 12
+GATE_QUERIES = 11
 POOL_QUERIES = 4
 
 
