@@ -878,8 +878,10 @@ class TechdeptApprovalMixin(models.AbstractModel):
         # Handed to whoever acts for an absent assignee first, to give each
         # to-do the time zone of the one who gets it (read with the people).
         Activity._techdept_assign_deputies(values)
-        for vals in values:
-            vals["user_tz"] = Activity.env["res.users"].browse(vals["user_id"]).tz
+        # One recordset: those not read yet are read in one query.
+        assignees = Activity.env["res.users"].browse([v["user_id"] for v in values])
+        for vals, assignee in zip(values, assignees, strict=True):
+            vals["user_tz"] = assignee.tz
         activities = Activity.with_context(mail_activity_quick_update=True).create(
             values
         )
