@@ -91,7 +91,9 @@ class TechdeptApprovalLine(models.Model):
         "user_id",
         string="Approved For",
         readonly=True,
-        help="Approvers whose approval is given, by themselves or by their deputy.",
+        help="For a step that needs all of its approvers: those whose approval "
+        "is given, by themselves or by their deputy. A step that needs one of "
+        "them is decided by one approval, kept as its decision.",
     )
     date_open = fields.Datetime(string="Opened", readonly=True)
     date_done = fields.Datetime(string="Decided", readonly=True)
@@ -189,7 +191,10 @@ class TechdeptApprovalLine(models.Model):
     @api.depends_context("uid")
     @api.depends("state", "approver_ids", "approved_user_ids", "submitted_by_id")
     def _compute_can_review(self):
-        reviewable = self.filtered_domain(self._can_review_domain()) if self else self
+        # Only "all" steps count approvals: for "any" steps alone, they are
+        # not read.
+        every = "all" in self.mapped("approval_mode")
+        reviewable = self.filtered_domain(self._can_review_domain(every=every))
         for line in self:
             line.can_review = line in reviewable
 
@@ -208,18 +213,23 @@ class TechdeptApprovalLine(models.Model):
         represented = self.env["techdept.resolver"]._represented_user_ids(user.id)
         return user | user.browse(represented)
 
-    def _can_review_domain(self):
+    def _can_review_domain(self, every=True):
         """Pending steps with an approver the current user is or acts for,
         whose approval is still missing, not submitted by him unless allowed.
-        A constant number of queries, whatever the number of lines."""
+        A constant number of queries, whatever the number of lines. Without
+        ``every``, for "any" steps only: the part about the approvals an
+        "all" step has counted is left out."""
         users = self._acting_for_users()
         uid = self.env.uid
-        return [
-            ("state", "=", "pending"),
-            ("approver_ids", "in", users.ids),
+        counted = [
             "|",
             ("approval_mode", "=", "any"),
             ("approved_user_ids", "not in", users.ids),
+        ]
+        return [
+            ("state", "=", "pending"),
+            ("approver_ids", "in", users.ids),
+            *(counted if every else []),
             "|",
             ("allow_self_approval", "=", True),
             ("submitted_by_id", "!=", uid),

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from lxml import etree
 from markupsafe import Markup, escape
 
@@ -5,7 +7,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..exceptions import ApprovalRefusal, ApprovalUnassigned, FrozenRecord
-from .techdept_guard import as_server, client_id, has_server_token, join_names
+from .techdept_guard import (
+    as_server,
+    client_id,
+    has_server_token,
+    join_names,
+    prefetchable_names,
+)
 from .techdept_lang import in_company_lang, user_lang
 
 # Fields the engine writes itself, only in its transitions: no client writes
@@ -484,6 +492,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
         ``can_approve`` says, read from the record's steps: the decision
         reads them next."""
         self.ensure_one()
+        self._approval_read_lines()
         pending = self.sudo().approval_line_ids.filtered(
             lambda line: line.state == "pending"
         )
@@ -770,6 +779,27 @@ class TechdeptApprovalMixin(models.AbstractModel):
             .sorted(lambda line: (line.sequence, line.id))
         )
 
+    def _approval_read_lines(self):
+        """Read the steps of the records with their columns in one query
+        (the one2many alone reads their ids, then their columns in a second
+        query); the records whose steps are read already are skipped."""
+        field = self._fields["approval_line_ids"]
+        records = self.browse(self.env.cache.get_missing_ids(self, field))
+        if not records:
+            return
+        Line = self.env[field.comodel_name].sudo()
+        lines = Line.search_fetch(
+            field.get_domain_list(records) + [("res_id", "in", records.ids)],
+            prefetchable_names(Line),
+        )
+        line_ids = defaultdict(list)
+        for line in lines:
+            line_ids[line.res_id].append(line.id)
+        # Stored as the one2many stores what it reads, in the same order.
+        self.env.cache.insert_missing(
+            records, field, [tuple(line_ids[res_id]) for res_id in records._ids]
+        )
+
     @api.model
     def _approval_read_people(self, users):
         """Read ``users``, whoever acts for those away and their partners,
@@ -975,7 +1005,10 @@ class TechdeptApprovalMixin(models.AbstractModel):
         next_approvers = (
             self._approval_next_approvers(following) if done and following else None
         )
-        line.approved_user_ids = [fields.Command.link((holder or user).id)]
+        if line.approval_mode == "all":
+            # An "all" step counts its approvals; an "any" step's one
+            # approval is its decision (acted_by_id, on_behalf_of_id).
+            line.approved_user_ids = [fields.Command.link((holder or user).id)]
 
         def approved(env):
             step = line.with_context(lang=env.lang).step_name
@@ -1026,11 +1059,7 @@ class TechdeptApprovalMixin(models.AbstractModel):
         Activity = self.env["mail.activity"].sudo()
         activities = Activity.search_fetch(
             [("techdept_approval_line_id", "in", lines.ids)],
-            [
-                name
-                for name, field in Activity._fields.items()
-                if field.prefetch is True
-            ],
+            prefetchable_names(Activity),
         )
         if keep_others:
             activities = activities.filtered(

@@ -4,7 +4,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..exceptions import ApprovalRefusal
-from .techdept_guard import as_server
+from .techdept_guard import as_server, prefetchable_names
 
 DOCUMENT_CATEGORIES = [
     ("presales", "Presales"),
@@ -337,7 +337,7 @@ class TechdeptDocument(models.Model):
                     self._techdept_access_domain(operation, res_ids=self.ids),
                 ]
             ),
-            [name for name, field in self._fields.items() if field.prefetch is True],
+            prefetchable_names(self),
         )
         forbidden = self - allowed.with_env(self.env)
         if forbidden:

@@ -71,6 +71,13 @@ def field_labels(model, names):
     ]
 
 
+def prefetchable_names(model):
+    """The fields of ``model`` the ORM reads together when it reads one of
+    them (its columns): what a ``search_fetch`` gives to read rows the way
+    reading their first field would, in the same query as the search."""
+    return [name for name, field in model._fields.items() if field.prefetch is True]
+
+
 def model_label(model):
     """The name of ``model`` in the user's language."""
     return model.env["ir.model"]._get(model._name).name or model._description
